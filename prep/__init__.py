@@ -1,0 +1,3 @@
+"""PREP Abierto: Programa de Resultados Electorales Preliminares de extremo a extremo."""
+
+__version__ = "0.1.0"

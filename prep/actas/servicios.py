@@ -1,0 +1,145 @@
+"""Domain services that record what happened to an acta. Each call is one transaction and is
+idempotent: repeating it with the same data changes nothing."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from prep.actas.models import Acta
+from prep.catalogo.models import ActaEsperada, Eleccion
+from prep.reglas.acta import CausaSinActa
+from prep.reglas.cifras import Cifra, validar
+
+# Figures of the acta that are not vote fields (spec/actas.md), by their CSV column.
+CAMPOS_ACTA = (
+    "TOTAL_BOLETAS_SOBRANTES",
+    "TOTAL_PERSONAS_VOTARON",
+    "TOTAL_REP_PARTIDO_CI_VOTARON",
+    "TOTAL_VOTOS_SACADOS",
+    "TOTAL_VOTOS_ASENTADO",
+)
+
+
+class ErrorDeDominio(ValueError):
+    """A request the domain refuses; the message is for the user, in Spanish."""
+
+
+@dataclass(frozen=True)
+class CifrasActa:
+    """The verified figures of one acta: vote fields by column key, and the other totals."""
+
+    votos: Mapping[str, Cifra]
+    otras: Mapping[str, Cifra] = field(default_factory=dict)
+
+    def a_json(self) -> dict:
+        """The figures as stored in `Acta.cifras`."""
+        return {"votos": dict(self.votos), **dict(self.otras)}
+
+
+def columnas_de(eleccion: Eleccion) -> list[str]:
+    """The vote columns of an election, in acta order."""
+    return list(eleccion.columnas.order_by("orden").values_list("clave", flat=True))
+
+
+def validar_cifras(cifras: CifrasActa, columnas: list[str]) -> CifrasActa:
+    """Check that `cifras` has exactly the election's vote columns and valid values."""
+    errores = []
+    faltan = [c for c in columnas if c not in cifras.votos]
+    sobran = [c for c in cifras.votos if c not in columnas]
+    if faltan:
+        errores.append(f"faltan columnas de votos: {', '.join(faltan)}")
+    if sobran:
+        errores.append(f"columnas de votos que la elección no tiene: {', '.join(sobran)}")
+    desconocidas = [c for c in cifras.otras if c not in CAMPOS_ACTA]
+    if desconocidas:
+        errores.append(f"campos desconocidos: {', '.join(desconocidas)}")
+    votos, otras = {}, {}
+    for destino, origen in ((votos, cifras.votos), (otras, cifras.otras)):
+        for clave, cifra in origen.items():
+            try:
+                destino[clave] = validar(cifra)
+            except ValueError as exc:
+                errores.append(f"{clave}: {exc}")
+    if errores:
+        raise ErrorDeDominio("; ".join(errores))
+    return CifrasActa({c: votos[c] for c in columnas}, otras)
+
+
+def registrar_resultado(
+    acta_esperada: ActaEsperada,
+    cifras: CifrasActa,
+    *,
+    columnas: list[str] | None = None,
+    momento: datetime | None = None,
+    origen: str = Acta.Origen.CATD,
+    digitalizacion: str = Acta.Digitalizacion.ESCANER,
+) -> Acta:
+    """Record the verified figures of an acta esperada (it becomes `verificada`)."""
+    columnas = columnas if columnas is not None else columnas_de(acta_esperada.eleccion)
+    cifras = validar_cifras(cifras, columnas)
+    momento = momento or timezone.now()
+    with transaction.atomic():
+        acta, _ = Acta.objects.select_for_update().get_or_create(
+            acta_esperada=acta_esperada, defaults={"eleccion_id": acta_esperada.eleccion_id}
+        )
+        datos = cifras.a_json()
+        if acta.estado == Acta.Estado.VERIFICADA and acta.cifras == datos:
+            return acta
+        acta.estado = Acta.Estado.VERIFICADA
+        acta.cifras = datos
+        acta.causa_sin_acta = ""
+        acta.fecha_hora_acopio = acta.fecha_hora_acopio or momento
+        acta.fecha_hora_captura = acta.fecha_hora_captura or momento
+        acta.fecha_hora_verificacion = momento
+        acta.origen = origen
+        acta.digitalizacion = digitalizacion
+        acta.save()
+    return acta
+
+
+def registrar_sin_acta(
+    acta_esperada: ActaEsperada, causa: CausaSinActa, *, momento: datetime | None = None
+) -> Acta:
+    """R6: the paquete reached the CATD without the Acta PREP."""
+    causa = CausaSinActa(causa)
+    momento = momento or timezone.now()
+    with transaction.atomic():
+        acta, _ = Acta.objects.select_for_update().get_or_create(
+            acta_esperada=acta_esperada, defaults={"eleccion_id": acta_esperada.eleccion_id}
+        )
+        if acta.estado == Acta.Estado.SIN_ACTA and acta.causa_sin_acta == causa:
+            return acta
+        if acta.estado not in (Acta.Estado.ESPERADA, Acta.Estado.ACOPIADA, Acta.Estado.SIN_ACTA):
+            raise ErrorDeDominio(
+                f"el acta {acta_esperada.clave} ya tiene imagen o cifras; no puede registrarse"
+                " como Sin Acta"
+            )
+        acta.estado = Acta.Estado.SIN_ACTA
+        acta.causa_sin_acta = causa.value
+        acta.cifras = {}
+        acta.fecha_hora_acopio = acta.fecha_hora_acopio or momento
+        acta.fecha_hora_captura = momento
+        acta.fecha_hora_verificacion = momento
+        acta.save()
+    return acta
+
+
+def registrar_fuera_de_catalogo(
+    eleccion: Eleccion, identificacion: str, *, momento: datetime | None = None
+) -> Acta:
+    """R7: an acta whose identification matches no acta esperada."""
+    identificacion = identificacion.strip()
+    if not identificacion:
+        raise ErrorDeDominio("falta la identificación leída del acta fuera de catálogo")
+    momento = momento or timezone.now()
+    with transaction.atomic():
+        acta, _ = Acta.objects.get_or_create(
+            eleccion=eleccion,
+            acta_esperada=None,
+            identificacion=identificacion,
+            defaults={"estado": Acta.Estado.FUERA_DE_CATALOGO, "fecha_hora_acopio": momento},
+        )
+    return acta

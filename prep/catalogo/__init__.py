@@ -1,0 +1,1 @@
+"""Catálogo: proceso electoral, elecciones, geografía, casillas, partidos y actas esperadas."""

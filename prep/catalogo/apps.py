@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CatalogoConfig(AppConfig):
+    name = "prep.catalogo"
+    verbose_name = "Catálogo"

@@ -1,0 +1,1 @@
+"""Publicación: results databases in the INE layout, and (later) cortes and the public site."""

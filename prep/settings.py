@@ -1,0 +1,128 @@
+"""Django settings, read from environment variables.
+
+`PREP_DATABASE_URL` picks the database: SQLite in WAL mode under `./var/` by default, PostgreSQL
+by URL (`postgres://usuario@host:5432/base`).
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("PREP_VAR_DIR", Path.cwd() / "var")).resolve()
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "si", "sí", "yes"}
+
+
+DEBUG = _env_bool("PREP_DEBUG", False)
+SECRET_KEY = os.environ.get("PREP_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and _env_bool("PREP_PRODUCCION", False):
+        raise ImproperlyConfigured("Defina PREP_SECRET_KEY en producción.")
+    # Only for the demo and tests: a key generated per process is never reused nor committed.
+    SECRET_KEY = os.urandom(32).hex()
+
+ALLOWED_HOSTS = [h for h in os.environ.get("PREP_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "prep.catalogo",
+    "prep.actas",
+    "prep.simulacro",
+    "prep.publicacion",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "prep.urls"
+WSGI_APPLICATION = "prep.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = os.environ.get("PREP_DATABASE_URL", "").strip()
+    if not url:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{VAR_DIR / 'prep.sqlite3'}"
+    config = dj_database_url.parse(url, conn_max_age=60)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config.pop("CONN_MAX_AGE", None)
+        config["OPTIONS"] = {
+            # WAL lets readers (publication) run beside the single writer; IMMEDIATE takes the
+            # write lock at BEGIN so concurrent writers wait instead of failing mid-transaction.
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;"
+                " PRAGMA foreign_keys=ON;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+        }
+        config.setdefault("TEST", {})["NAME"] = str(VAR_DIR / "prueba.sqlite3")
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+LANGUAGE_CODE = "es-mx"
+LANGUAGES = [("es-mx", "Español (México)")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("PREP_ZONA_HORARIA", "America/Mexico_City")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+PREP_PUBLICACION_DIR = Path(os.environ.get("PREP_PUBLICACION_DIR", Path.cwd() / "publicacion"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("PREP_LOG_LEVEL", "WARNING")},
+}

@@ -1,0 +1,1 @@
+"""Simulacros: synthetic elections at any scale, and the demo."""

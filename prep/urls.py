@@ -1,0 +1,3 @@
+"""URL routes. The operator application and API arrive with the CATD/CCV phases."""
+
+urlpatterns: list = []
