@@ -24,7 +24,13 @@ def _ordenes_propias() -> dict[str, str]:
 
 
 def _ayuda() -> str:
-    lineas = ["PREP Abierto: Programa de Resultados Electorales Preliminares.", "", USO, "", "Órdenes:"]
+    lineas = [
+        "PREP Abierto: Programa de Resultados Electorales Preliminares.",
+        "",
+        USO,
+        "",
+        "Órdenes:",
+    ]
     ordenes = _ordenes_propias()
     ancho = max(map(len, ordenes), default=0)
     lineas += [f"  {nombre.ljust(ancho)}  {ayuda}" for nombre, ayuda in ordenes.items()]

@@ -29,7 +29,9 @@ if not SECRET_KEY:
     # Only for the demo and tests: a key generated per process is never reused nor committed.
     SECRET_KEY = os.urandom(32).hex()
 
-ALLOWED_HOSTS = [h for h in os.environ.get("PREP_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
+ALLOWED_HOSTS = [
+    h for h in os.environ.get("PREP_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",

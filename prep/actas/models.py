@@ -41,12 +41,18 @@ class Acta(models.Model):
         _("estado"), max_length=24, choices=Estado.choices, default=Estado.ESPERADA
     )
     identificacion = models.CharField(
-        _("identificación leída"), max_length=100, blank=True, default="",
+        _("identificación leída"),
+        max_length=100,
+        blank=True,
+        default="",
         help_text=_("Lo que se leyó del acta cuando no corresponde a ninguna acta esperada."),
     )
     cifras = models.JSONField(_("cifras"), default=dict, blank=True)
     causa_sin_acta = models.CharField(
-        _("causa de Sin Acta"), max_length=60, blank=True, default="",
+        _("causa de Sin Acta"),
+        max_length=60,
+        blank=True,
+        default="",
         choices=[("", "")] + [(c.value, c.value) for c in CausaSinActa],
     )
     fecha_hora_acopio = models.DateTimeField(_("fecha y hora de acopio"), null=True, blank=True)
@@ -59,7 +65,9 @@ class Acta(models.Model):
         _("digitalización"), max_length=8, choices=Digitalizacion.choices, blank=True
     )
     tipo_documento = models.CharField(_("tipo de documento"), max_length=30, default="Acta PREP")
-    codigo_integridad = models.CharField(_("código de integridad (SHA-256)"), max_length=64, blank=True)
+    codigo_integridad = models.CharField(
+        _("código de integridad (SHA-256)"), max_length=64, blank=True
+    )
     cotejada = models.BooleanField(_("cotejada"), default=False)
     actualizada = models.DateTimeField(_("actualizada"), auto_now=True)
 

@@ -160,7 +160,10 @@ class Casilla(models.Model):
     def clave(self) -> str:
         """CLAVE_CASILLA: entidad(2) + sección(4) + tipo(1) + número(2) + ext_contigua(2)."""
         return clave_casilla(
-            self.seccion.entidad.clave, self.seccion.numero, self.tipo, self.numero,
+            self.seccion.entidad.clave,
+            self.seccion.numero,
+            self.tipo,
+            self.numero,
             self.ext_contigua,
         )
 
@@ -181,22 +184,30 @@ class Eleccion(models.Model):
         DIPUTACION_LOCAL = "DIP_LOC", _("Diputaciones locales")
         AYUNTAMIENTO = "AYUN", _("Ayuntamientos")
 
-    proceso = models.ForeignKey(ProcesoElectoral, on_delete=models.PROTECT, related_name="elecciones")
+    proceso = models.ForeignKey(
+        ProcesoElectoral, on_delete=models.PROTECT, related_name="elecciones"
+    )
     tipo = models.CharField(_("tipo"), max_length=8, choices=Tipo.choices)
     nombre = models.CharField(_("nombre"), max_length=200)
     tipo_acta = models.CharField(_("tipo de acta"), max_length=8)
     orden = models.PositiveSmallIntegerField(_("orden"), default=0)
     prevalece = models.CharField(
-        _("prevalece"), max_length=6, choices=[(p.value, p.value) for p in Prevalece],
+        _("prevalece"),
+        max_length=6,
+        choices=[(p.value, p.value) for p in Prevalece],
         default=Prevalece.LETRA,
     )
     representantes = models.CharField(
-        _("representantes en Excede Lista Nominal"), max_length=10,
-        choices=[(r.value, r.value) for r in Representantes], default=Representantes.CATALOGO,
+        _("representantes en Excede Lista Nominal"),
+        max_length=10,
+        choices=[(r.value, r.value) for r in Representantes],
+        default=Representantes.CATALOGO,
     )
     inconsistencias = models.CharField(
-        _("actas con inconsistencia"), max_length=17,
-        choices=[(i.value, i.value) for i in Inconsistencias], default=Inconsistencias.TODAS,
+        _("actas con inconsistencia"),
+        max_length=17,
+        choices=[(i.value, i.value) for i in Inconsistencias],
+        default=Inconsistencias.TODAS,
     )
 
     class Meta:
@@ -238,9 +249,7 @@ class Partido(models.Model):
         verbose_name = _("partido o candidatura independiente")
         verbose_name_plural = _("partidos y candidaturas independientes")
         ordering = ["proceso", "orden"]
-        constraints = [
-            models.UniqueConstraint(fields=["proceso", "siglas"], name="partido_unico")
-        ]
+        constraints = [models.UniqueConstraint(fields=["proceso", "siglas"], name="partido_unico")]
 
     def __str__(self) -> str:
         return self.siglas

@@ -98,7 +98,9 @@ def evaluar(acta: Acta, config: ConfiguracionReglas = CONFIGURACION_POR_OMISION)
         if acta.causa_sin_acta is None:
             raise ValueError(f"acta {acta.clave}: Sin Acta sin causa")
         # R6: registrada and capturada but no contabilizada; not an inconsistency.
-        return Evaluacion(Contabilizacion.NO_CONTABILIZADA, (Observacion(acta.causa_sin_acta.value),))
+        return Evaluacion(
+            Contabilizacion.NO_CONTABILIZADA, (Observacion(acta.causa_sin_acta.value),)
+        )
 
     total = 0
     ilegibles = sin_dato = numeros = 0
@@ -124,9 +126,7 @@ def evaluar(acta: Acta, config: ConfiguracionReglas = CONFIGURACION_POR_OMISION)
         observaciones.append(Observacion.ILEGIBLE)
     if sin_dato:
         observaciones.append(Observacion.SIN_DATO)
-    contabilizacion = (
-        Contabilizacion.NO_CONTABILIZADA if excede else Contabilizacion.CONTABILIZADA
-    )
+    contabilizacion = Contabilizacion.NO_CONTABILIZADA if excede else Contabilizacion.CONTABILIZADA
     relevantes = (
         _INCONSISTENCIAS_TODAS
         if config.inconsistencias is Inconsistencias.TODAS
