@@ -74,13 +74,20 @@ def registrar_resultado(
     *,
     columnas: list[str] | None = None,
     momento: datetime | None = None,
+    acopio: datetime | None = None,
+    captura: datetime | None = None,
     origen: str = Acta.Origen.CATD,
     digitalizacion: str = Acta.Digitalizacion.ESCANER,
 ) -> Acta:
-    """Record the verified figures of an acta esperada (it becomes `verificada`)."""
+    """Record the verified figures of an acta esperada (it becomes `verificada`).
+
+    `momento` is the verification time; acopio and captura default to it.
+    """
     columnas = columnas if columnas is not None else columnas_de(acta_esperada.eleccion)
     cifras = validar_cifras(cifras, columnas)
     momento = momento or timezone.now()
+    if not (acopio or momento) <= (captura or momento) <= momento:
+        raise ErrorDeDominio("las horas deben cumplir acopio ≤ captura ≤ verificación")
     with transaction.atomic():
         acta, _ = Acta.objects.select_for_update().get_or_create(
             acta_esperada=acta_esperada, defaults={"eleccion_id": acta_esperada.eleccion_id}
@@ -91,8 +98,8 @@ def registrar_resultado(
         acta.estado = Acta.Estado.VERIFICADA
         acta.cifras = datos
         acta.causa_sin_acta = ""
-        acta.fecha_hora_acopio = acta.fecha_hora_acopio or momento
-        acta.fecha_hora_captura = acta.fecha_hora_captura or momento
+        acta.fecha_hora_acopio = acta.fecha_hora_acopio or acopio or momento
+        acta.fecha_hora_captura = acta.fecha_hora_captura or captura or momento
         acta.fecha_hora_verificacion = momento
         acta.origen = origen
         acta.digitalizacion = digitalizacion

@@ -1,0 +1,302 @@
+"""Builds each election's results database (INE layout) and a JSON summary from the database
+state: reads the catálogo and the actas, evaluates the rules, aggregates and writes."""
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from prep.actas.models import Acta as RegistroActa
+from prep.catalogo.models import ActaEsperada, Eleccion, clave_casilla
+from prep.publicacion.base_ine.columnas import ENCABEZADO, FORMATO_FECHA_HORA, NO_CAPTURADO
+from prep.publicacion.base_ine.escritura import FilaActa, escribir_base, valores_encabezado
+from prep.reglas.acta import Acta, CausaSinActa, Registro, Ubicacion
+from prep.reglas.agregacion import Resultados, agregar
+from prep.reglas.cifras import Cifra, Lectura
+
+_REGISTRO = {
+    RegistroActa.Estado.VERIFICADA: Registro.CAPTURADA,
+    RegistroActa.Estado.PUBLICADA: Registro.CAPTURADA,
+    RegistroActa.Estado.SIN_ACTA: Registro.SIN_ACTA,
+}
+
+# Which geography each kind of election publishes beside the entidad.
+_GEOGRAFIA = {
+    Eleccion.Tipo.PRESIDENCIA: ("ID_DISTRITO_FEDERAL", "DISTRITO_FEDERAL"),
+    Eleccion.Tipo.SENADURIA: ("ID_DISTRITO_FEDERAL", "DISTRITO_FEDERAL"),
+    Eleccion.Tipo.DIPUTACION_FEDERAL: ("ID_DISTRITO_FEDERAL", "DISTRITO_FEDERAL"),
+    Eleccion.Tipo.GUBERNATURA: ("ID_DISTRITO_LOCAL", "DISTRITO_LOCAL"),
+    Eleccion.Tipo.DIPUTACION_LOCAL: ("ID_DISTRITO_LOCAL", "DISTRITO_LOCAL"),
+    Eleccion.Tipo.AYUNTAMIENTO: ("ID_MUNICIPIO", "MUNICIPIO"),
+}
+_FEDERALES = {Eleccion.Tipo.PRESIDENCIA, Eleccion.Tipo.SENADURIA, Eleccion.Tipo.DIPUTACION_FEDERAL}
+
+
+@dataclass(frozen=True)
+class BasePublicada:
+    """One written results database and its figures."""
+
+    eleccion: Eleccion
+    archivo: Path
+    sha256: str
+    filas: int
+    resultados: Resultados
+    columnas_voto: tuple[str, ...]
+    corte_final: bool
+
+
+def columnas_identificacion(eleccion: Eleccion) -> tuple[str, ...]:
+    """The identification columns of an election's database."""
+    return (
+        "CLAVE_CASILLA",
+        "CLAVE_ACTA",
+        "ID_ENTIDAD",
+        "ENTIDAD",
+        *_GEOGRAFIA[Eleccion.Tipo(eleccion.tipo)],
+        "SECCION",
+        "ID_CASILLA",
+        "TIPO_CASILLA",
+        "EXT_CONTIGUA",
+        "UBICACION_CASILLA",
+        "TIPO_ACTA",
+    )
+
+
+def _cifra(valor: object) -> Cifra:
+    return valor if isinstance(valor, int) else Lectura(valor)
+
+
+def _fecha(momento: datetime | None, zona: ZoneInfo) -> str:
+    return momento.astimezone(zona).strftime(FORMATO_FECHA_HORA) if momento else ""
+
+
+def filas_de(eleccion: Eleccion, columnas: list[str], zona: ZoneInfo) -> Iterator[FilaActa]:
+    """Every acta of the election as a database row: catálogo order, then fuera de catálogo."""
+    federal = eleccion.tipo in _FEDERALES
+    distrito = (
+        "casilla__seccion__distrito_federal" if federal else "casilla__seccion__distrito_local"
+    )
+    municipal = eleccion.tipo == Eleccion.Tipo.AYUNTAMIENTO
+    campos = (
+        "tipo_acta",
+        "casilla__tipo",
+        "casilla__numero",
+        "casilla__ext_contigua",
+        "casilla__lista_nominal",
+        "casilla__representantes_pp_ci",
+        "casilla__ubicacion",
+        "casilla__mecanismo_traslado",
+        "casilla__seccion__numero",
+        "casilla__seccion__entidad__clave",
+        "casilla__seccion__entidad__nombre",
+        f"{distrito}__numero",
+        f"{distrito}__cabecera",
+        "casilla__seccion__municipio__numero",
+        "casilla__seccion__municipio__nombre",
+        "acta__estado",
+        "acta__cifras",
+        "acta__causa_sin_acta",
+        "acta__codigo_integridad",
+        "acta__fecha_hora_acopio",
+        "acta__fecha_hora_captura",
+        "acta__fecha_hora_verificacion",
+        "acta__origen",
+        "acta__digitalizacion",
+        "acta__tipo_documento",
+        "acta__cotejada",
+    )
+    consulta = (
+        ActaEsperada.objects.filter(eleccion=eleccion)
+        .order_by(
+            "casilla__seccion__entidad__clave",
+            f"{distrito}__numero",
+            "casilla__seccion__numero",
+            "casilla__tipo",
+            "casilla__numero",
+            "casilla__ext_contigua",
+            "tipo_acta",
+        )
+        .values_list(*campos)
+    )
+    for fila in consulta.iterator(chunk_size=5000):
+        (
+            tipo_acta,
+            tipo,
+            numero,
+            ext,
+            ln,
+            rep,
+            ubicacion,
+            traslado,
+            seccion,
+            ent,
+            ent_nombre,
+            dist,
+            dist_nombre,
+            mun,
+            mun_nombre,
+            estado,
+            cifras,
+            causa,
+            sha,
+            acopio,
+            captura,
+            verificacion,
+            origen,
+            digitalizacion,
+            documento,
+            cotejada,
+        ) = fila
+        registro = _REGISTRO.get(estado, Registro.PENDIENTE)
+        cifras = cifras or {}
+        votos = cifras.get("votos", {})
+        clave = clave_casilla(ent, seccion, tipo, numero, ext)
+        geografia = (
+            (str(mun), mun_nombre) if municipal else (f"{dist:03d}", f"{dist:03d}. {dist_nombre}")
+        )
+        acta = Acta(
+            clave=f"{clave}{tipo_acta}",
+            registro=registro,
+            votos=tuple(_cifra(votos[c]) for c in columnas)
+            if registro is Registro.CAPTURADA
+            else (),
+            tipo_casilla=tipo,
+            lista_nominal=ln,
+            representantes_pp_ci=rep,
+            rep_votaron=_cifra(cifras["TOTAL_REP_PARTIDO_CI_VOTARON"])
+            if "TOTAL_REP_PARTIDO_CI_VOTARON" in cifras
+            else None,
+            causa_sin_acta=CausaSinActa(causa) if causa else None,
+            ubicacion=Ubicacion(ent, None if municipal else dist, mun, seccion, clave),
+        )
+        yield FilaActa(
+            identificacion=(
+                f"'{clave}'",
+                f"'{clave}{tipo_acta}'",
+                f"{ent:02d}",
+                ent_nombre,
+                *geografia,
+                f"{seccion:04d}",
+                f"{numero:02d}",
+                tipo,
+                f"{ext:02d}",
+                str(ubicacion),
+                tipo_acta,
+            ),
+            acta=acta,
+            otras={k: _cifra(v) for k, v in cifras.items() if k != "votos"},
+            mecanismo_traslado=traslado,
+            codigo_integridad=sha or "",
+            fecha_hora_acopio=_fecha(acopio, zona),
+            fecha_hora_captura=_fecha(captura, zona),
+            fecha_hora_verificacion=_fecha(verificacion, zona),
+            origen=origen or "",
+            digitalizacion=digitalizacion or "",
+            tipo_documento=documento if registro is Registro.CAPTURADA else "",
+            cotejada=bool(cotejada),
+        )
+    yield from _fuera_de_catalogo(eleccion, zona)
+
+
+def _fuera_de_catalogo(eleccion: Eleccion, zona: ZoneInfo) -> Iterator[FilaActa]:
+    fuera = RegistroActa.objects.filter(eleccion=eleccion, acta_esperada__isnull=True).order_by(
+        "id"
+    )
+    entidad = eleccion.actas_esperadas.values_list(
+        "casilla__seccion__entidad__clave", "casilla__seccion__entidad__nombre"
+    ).first()
+    ent, nombre = entidad if entidad else (None, NO_CAPTURADO)
+    for n, registro in enumerate(fuera, start=1):
+        yield FilaActa(
+            identificacion=(
+                NO_CAPTURADO,
+                NO_CAPTURADO,
+                f"{ent:02d}" if ent else NO_CAPTURADO,
+                nombre,
+                *[NO_CAPTURADO] * 8,
+            ),
+            acta=Acta(
+                clave=f"FUERA-{n:06d}",
+                registro=Registro.FUERA_CATALOGO,
+                ubicacion=Ubicacion(ent),
+            ),
+            codigo_integridad=registro.codigo_integridad,
+            fecha_hora_acopio=_fecha(registro.fecha_hora_acopio, zona),
+            origen=registro.origen,
+            digitalizacion=registro.digitalizacion,
+        )
+
+
+def escribir_bases(directorio: Path, corte: datetime) -> list[BasePublicada]:
+    """Write every election's database and `resumen.json` into `directorio`.
+
+    The corte is final (R13) once every acta esperada of every election is registrada.
+    """
+    directorio.mkdir(parents=True, exist_ok=True)
+    elecciones = list(Eleccion.objects.select_related("proceso").order_by("orden", "tipo"))
+    calculadas = []
+    for eleccion in elecciones:
+        zona = ZoneInfo(eleccion.proceso.zona_horaria)
+        columnas = list(eleccion.columnas.order_by("orden").values_list("clave", flat=True))
+        filas = list(filas_de(eleccion, columnas, zona))
+        resultados = agregar((f.acta for f in filas), len(columnas), eleccion.configuracion)
+        calculadas.append((eleccion, columnas, filas, resultados, zona))
+    corte_final = all(
+        r.total.actas_capturadas == r.total.actas_esperadas for *_, r, _ in calculadas
+    )
+    publicadas = [_escribir_una(directorio, corte, corte_final, *datos) for datos in calculadas]
+    _escribir_resumen(directorio / "resumen.json", corte, publicadas)
+    return publicadas
+
+
+def _escribir_una(directorio, corte, corte_final, eleccion, columnas, filas, resultados, zona):
+    archivo = directorio / f"{eleccion.tipo}_{eleccion.proceso.anio}.csv"
+    temporal = archivo.with_suffix(".csv.tmp")
+    with temporal.open("w", encoding="utf-8-sig", newline="") as destino:
+        escritas = escribir_base(
+            destino,
+            nombre_eleccion=eleccion.nombre,
+            corte=corte.astimezone(zona),
+            totales=resultados.total,
+            corte_final=corte_final,
+            columnas_identificacion=columnas_identificacion(eleccion),
+            columnas_voto=columnas,
+            filas=filas,
+            evaluaciones=resultados.evaluaciones,
+        )
+    temporal.replace(archivo)
+    sha = hashlib.sha256(archivo.read_bytes()).hexdigest()
+    return BasePublicada(eleccion, archivo, sha, escritas, resultados, tuple(columnas), corte_final)
+
+
+def _escribir_resumen(ruta: Path, corte: datetime, publicadas: list[BasePublicada]) -> None:
+    resumen = {
+        "corte": corte.isoformat(),
+        "corte_final": bool(publicadas and publicadas[0].corte_final),
+        "elecciones": [
+            {
+                "tipo": p.eleccion.tipo,
+                "nombre": p.eleccion.nombre,
+                "archivo": p.archivo.name,
+                "sha256": p.sha256,
+                "filas": p.filas,
+                "encabezado": dict(
+                    zip(
+                        ENCABEZADO,
+                        valores_encabezado(p.resultados.total, corte_final=p.corte_final),
+                        strict=True,
+                    )
+                ),
+                "votos": dict(zip(p.columnas_voto, p.resultados.total.votos, strict=True)),
+            }
+            for p in publicadas
+        ],
+    }
+    temporal = ruta.with_suffix(".json.tmp")
+    temporal.write_text(
+        json.dumps(resumen, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8"
+    )
+    temporal.replace(ruta)

@@ -1,0 +1,153 @@
+"""Writes a results database in the INE layout (spec/publicacion.md): header block + one row per
+acta. Pure Python; the same state always gives the same bytes (R16)."""
+
+import csv
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TextIO
+
+from prep.publicacion.base_ine.columnas import (
+    CIERRE,
+    ENCABEZADO,
+    ILEGIBLE,
+    NO_CAPTURADO,
+    SIN_DATO,
+)
+from prep.reglas.acta import Acta, Registro
+from prep.reglas.agregacion import Totales
+from prep.reglas.cifras import Cifra, Lectura
+from prep.reglas.evaluacion import Evaluacion
+from prep.reglas.porcentajes import formatear
+
+# Captured figures between the identification and the vote fields, in INE order.
+CAMPOS_PREVIOS = (
+    "TOTAL_BOLETAS_SOBRANTES",
+    "TOTAL_PERSONAS_VOTARON",
+    "TOTAL_REP_PARTIDO_CI_VOTARON",
+    "TOTAL_VOTOS_SACADOS",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FilaActa:
+    """One acta's row: identification cells as published, the acta, and its metadata."""
+
+    identificacion: Sequence[str]
+    acta: Acta
+    otras: Mapping[str, Cifra] = field(default_factory=dict)
+    mecanismo_traslado: str = ""
+    codigo_integridad: str = ""
+    fecha_hora_acopio: str = ""
+    fecha_hora_captura: str = ""
+    fecha_hora_verificacion: str = ""
+    origen: str = ""
+    digitalizacion: str = ""
+    tipo_documento: str = ""
+    cotejada: bool = False
+
+
+def celda(cifra: Cifra | None) -> str:
+    """A figure as published: the number, `Ilegible`, `Sin dato`, or `-` when not captured."""
+    if cifra is None:
+        return NO_CAPTURADO
+    if cifra is Lectura.ILEGIBLE:
+        return ILEGIBLE
+    if cifra is Lectura.SIN_DATO:
+        return SIN_DATO
+    return str(cifra)
+
+
+def linea_corte(corte: datetime) -> str:
+    """Line 2: the corte's local date and time with its UTC offset: `03/06/2024 20:00 (UTC-6)`."""
+    desfase = corte.utcoffset()
+    if desfase is None:
+        raise ValueError("la hora del corte debe llevar zona horaria")
+    minutos = int(desfase.total_seconds() // 60)
+    signo = "+" if minutos >= 0 else "-"
+    horas, resto = divmod(abs(minutos), 60)
+    zona = f"UTC{signo}{horas}" + (f":{resto:02d}" if resto else "")
+    return f"{corte:%d/%m/%Y %H:%M} ({zona})"
+
+
+def valores_encabezado(totales: Totales, *, corte_final: bool) -> tuple[str, ...]:
+    """Line 5: the 13 summary values (R12–R14)."""
+    t = totales
+    return (
+        str(t.actas_esperadas),
+        str(t.actas_registradas),
+        str(t.actas_fuera_catalogo),
+        str(t.actas_capturadas),
+        formatear(t.porcentaje_actas_capturadas),
+        str(t.actas_contabilizadas),
+        formatear(t.porcentaje_actas_contabilizadas),
+        formatear(t.porcentaje_actas_inconsistencias),
+        str(t.actas_no_contabilizadas),
+        str(t.lista_nominal_actas_contabilizadas),
+        str(t.total_votos_c_cs),
+        str(t.total_votos_s_cs),
+        formatear(t.porcentaje_participacion(corte_final=corte_final)),
+    )
+
+
+def escribir_base(
+    destino: TextIO,
+    *,
+    nombre_eleccion: str,
+    corte: datetime,
+    totales: Totales,
+    corte_final: bool,
+    columnas_identificacion: Sequence[str],
+    columnas_voto: Sequence[str],
+    filas: Iterable[FilaActa],
+    evaluaciones: Mapping[str, Evaluacion],
+) -> int:
+    """Write the whole file; return the number of data rows written."""
+    escritor = csv.writer(destino, lineterminator="\n")
+    escritor.writerow([nombre_eleccion.upper()])
+    escritor.writerow([linea_corte(corte)])
+    escritor.writerow([])
+    escritor.writerow(ENCABEZADO)
+    escritor.writerow(valores_encabezado(totales, corte_final=corte_final))
+    escritor.writerow([])
+    escritor.writerow([*columnas_identificacion, *CAMPOS_PREVIOS, *columnas_voto, *CIERRE])
+    escritas = 0
+    for fila in filas:
+        escritor.writerow(_fila(fila, evaluaciones[fila.acta.clave], len(columnas_voto)))
+        escritas += 1
+    return escritas
+
+
+def _fila(fila: FilaActa, evaluacion: Evaluacion, n_votos: int) -> list[str]:
+    acta = fila.acta
+    capturada = acta.registro is Registro.CAPTURADA
+    if capturada:
+        previos = [celda(fila.otras.get(c, Lectura.SIN_DATO)) for c in CAMPOS_PREVIOS]
+        votos = [celda(c) for c in acta.votos]
+        asentado = celda(fila.otras.get("TOTAL_VOTOS_ASENTADO", Lectura.SIN_DATO))
+    else:
+        previos = [NO_CAPTURADO] * len(CAMPOS_PREVIOS)
+        votos = [NO_CAPTURADO] * n_votos
+        asentado = NO_CAPTURADO
+    calculado = evaluacion.total_votos_calculado
+    fuera = acta.registro is Registro.FUERA_CATALOGO
+    return [
+        *fila.identificacion,
+        *previos,
+        *votos,
+        asentado,
+        NO_CAPTURADO if calculado is None else str(calculado),
+        NO_CAPTURADO if fuera else str(acta.lista_nominal),
+        NO_CAPTURADO if fuera else str(acta.representantes_pp_ci),
+        evaluacion.texto_observaciones,
+        evaluacion.contabilizacion.value,
+        fila.mecanismo_traslado,
+        fila.codigo_integridad or NO_CAPTURADO,
+        fila.fecha_hora_acopio or NO_CAPTURADO,
+        fila.fecha_hora_captura or NO_CAPTURADO,
+        fila.fecha_hora_verificacion or NO_CAPTURADO,
+        fila.origen or NO_CAPTURADO,
+        fila.digitalizacion or NO_CAPTURADO,
+        fila.tipo_documento or NO_CAPTURADO,
+        "1" if fila.cotejada else "0",
+    ]

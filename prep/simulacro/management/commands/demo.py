@@ -1,0 +1,93 @@
+"""`prep demo`: a demo election through the pipeline on the embedded default."""
+
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from prep.actas.servicios import ErrorDeDominio
+from prep.publicacion.base_ine.columnas import ENCABEZADO
+from prep.publicacion.base_ine.escritura import valores_encabezado
+from prep.simulacro import demo
+
+
+class Command(BaseCommand):
+    help = _(
+        "Demostración: una elección sintética de un estado, del catálogo a las bases de datos"
+        " de resultados."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--casillas", type=int, default=2000, help=_("casillas (2000)"))
+        parser.add_argument("--semilla", type=int, default=2027, help=_("semilla (2027)"))
+        parser.add_argument(
+            "--elecciones", default="GOB,DIP_LOC", help=_("elecciones separadas por comas")
+        )
+
+    def handle(self, *args, casillas: int, semilla: int, elecciones: str, **opciones):
+        if not 1 <= casillas <= 200_000:
+            raise CommandError(_("--casillas debe estar entre 1 y 200,000"))
+        consola = Console()
+        inicio = time.perf_counter()
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=consola,
+            transient=False,
+        ) as progreso:
+
+            def avance(tarea: str, total: int):
+                id_tarea = progreso.add_task(tarea, total=total)
+                return lambda n: progreso.advance(id_tarea, n)
+
+            try:
+                resultado = demo.ejecutar(
+                    casillas,
+                    semilla,
+                    tuple(e.strip().upper() for e in elecciones.split(",") if e.strip()),
+                    settings.VAR_DIR,
+                    Path(settings.PREP_PUBLICACION_DIR),
+                    avance,
+                )
+            except (ErrorDeDominio, ValueError) as exc:
+                raise CommandError(str(exc)) from exc
+        self._resumen(consola, resultado, time.perf_counter() - inicio)
+
+    def _resumen(self, consola: Console, resultado: demo.ResultadoDemo, segundos: float) -> None:
+        tabla = Table(title=_("Corte del %(hora)s") % {"hora": f"{resultado.corte:%d/%m/%Y %H:%M}"})
+        for columna in (_("elección"), _("esperadas"), _("capturadas"), _("contabilizadas"),
+                        _("participación"), _("primer lugar")):  # fmt: skip
+            tabla.add_column(columna)
+        for base in resultado.bases:
+            t = base.resultados.total
+            valores = dict(
+                zip(ENCABEZADO, valores_encabezado(t, corte_final=base.corte_final), strict=True)
+            )
+            votos = dict(zip(base.columnas_voto, t.votos, strict=True))
+            votos.pop("NULOS", None)
+            votos.pop("NO_REGISTRADAS", None)
+            primero = max(votos, key=votos.get) if votos else "-"
+            tabla.add_row(
+                base.eleccion.nombre,
+                valores["ACTAS_ESPERADAS"],
+                f"{valores['ACTAS_CAPTURADAS']} ({valores['PORCENTAJE_ACTAS_CAPTURADAS']} %)",
+                f"{valores['ACTAS_CONTABILIZADAS']}"
+                f" ({valores['PORCENTAJE_ACTAS_CONTABILIZADAS']} %)",
+                f"{valores['PORCENTAJE_PARTICIPACION_CIUDADANA']} %",
+                f"{primero} ({votos.get(primero, 0):,})",
+            )
+        consola.print(tabla)
+        for base in resultado.bases:
+            consola.print(f"{base.archivo}  sha256 {base.sha256}")
+        consola.print(resultado.directorio / "resumen.json")
+        consola.print(
+            _("Listo: %(actas)s actas en %(segundos).1f s.")
+            % {"actas": f"{len(resultado.sintetica.actas):,}", "segundos": segundos}
+        )
