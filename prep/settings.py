@@ -4,6 +4,7 @@
 by URL (`postgres://usuario@host:5432/base`).
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -78,7 +79,9 @@ TEMPLATES = [
 def _database() -> dict:
     url = os.environ.get("PREP_DATABASE_URL", "").strip()
     if not url:
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        # A read-only folder must not stop `prep --help`; the connection reports the real error.
+        with contextlib.suppress(OSError):
+            VAR_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{VAR_DIR / 'prep.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=60)
     if config["ENGINE"] == "django.db.backends.sqlite3":

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Orden de pruebas de PREP Abierto: instala lo necesario y corre la batería completa.
+#
+#   bash scripts/test.sh                 # todo
+#   bash scripts/test.sh -k reglas       # los argumentos extra pasan a pytest (en ambas bases)
+#
+# Pasos (se detiene en el primero que falla y sale con su código):
+#   1. dependencias de Python: pip install -e '.[dev]'
+#   2. ruff check y ruff format --check
+#   3. pytest en SQLite (ajustes por omisión)
+#   4. pytest en PostgreSQL: el servidor de 127.0.0.1:5432 o, si no hay (o con PREP_PG_PROPIO=1),
+#      un clúster desechable que scripts/postgres.sh instala (apt-get), levanta y borra al salir.
+# pytest sin pruebas recogidas (código 5) cuenta como falla.
+set -euo pipefail
+
+RAIZ=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$RAIZ"
+PYTHON=${PYTHON:-python3}
+export PYTHON
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_ROOT_USER_ACTION=ignore
+
+# Cronómetro en décimas de segundo (EPOCHREALTIME, bash ≥ 5).
+ahora() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 100000)); }
+decimas() { printf '%5d.%ds' $(($1 / 10)) $(($1 % 10)); }
+TIEMPOS=()
+INICIO_TOTAL=$(ahora)
+NEGRITA='' NORMAL=''
+if [[ -t 1 ]]; then NEGRITA=$'\033[1m' NORMAL=$'\033[0m'; fi
+titulo() { printf '\n%s==> %s%s\n' "$NEGRITA" "$*" "$NORMAL"; INICIO_PASO=$(ahora); PASO=$*; }
+fin_paso() { TIEMPOS+=("$(decimas $(($(ahora) - INICIO_PASO)))  $PASO"); }
+
+# Archivos temporales de esta corrida (bases SQLite, informes JUnit); se borran al salir. Si algo
+# falla, se dice qué paso fue y cuánto tardó cada uno.
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/prep-pruebas.XXXXXX")
+PASO=""
+al_salir() {
+    local estado=$?
+    rm -rf "$TMP"
+    if [[ $estado -ne 0 ]]; then
+        printf '\n%s==> FALLÓ: %s (código %d)%s\n' "$NEGRITA" "$PASO" "$estado" "$NORMAL" >&2
+        for linea in "${TIEMPOS[@]}"; do echo "$linea  (terminado)" >&2; done
+    fi
+    exit "$estado"
+}
+trap al_salir EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# pytest con el código 5 (ninguna prueba recogida) convertido en falla. $1: nombre del informe.
+pytest_estricto() {
+    local informe=$1 estado=0
+    shift
+    "$@" --junitxml="$TMP/$informe.xml" -o junit_family=xunit2 || estado=$?
+    if [[ $estado -eq 5 ]]; then
+        echo "ERROR: pytest no recogió ninguna prueba (código 5)." >&2
+    fi
+    if [[ $estado -ne 0 ]]; then
+        echo "ERROR: pytest terminó con código $estado." >&2
+        exit "$estado"
+    fi
+}
+
+titulo "Dependencias de Python (pip install -e '.[dev]')"
+"$PYTHON" -m pip install --quiet --editable '.[dev]'
+fin_paso
+
+CARPETAS=()
+for carpeta in prep tests benchmarks; do
+    if [[ -d $carpeta ]]; then CARPETAS+=("$carpeta"); fi
+done
+
+titulo "Revisión de estilo (ruff check ${CARPETAS[*]})"
+"$PYTHON" -m ruff check "${CARPETAS[@]}"
+fin_paso
+
+titulo "Formato (ruff format --check ${CARPETAS[*]})"
+"$PYTHON" -m ruff format --check "${CARPETAS[@]}"
+fin_paso
+
+# Cada corrida usa su propio PREP_VAR_DIR: la base de prueba SQLite no choca con otra corrida
+# simultánea ni con restos de una anterior.
+titulo "Pruebas en SQLite"
+(
+    unset PREP_DATABASE_URL
+    export PREP_VAR_DIR="$TMP/var-sqlite"
+    pytest_estricto sqlite "$PYTHON" -m pytest --create-db "$@"
+)
+fin_paso
+
+# scripts/postgres.sh exporta PREP_DATABASE_URL (base de nombre único en el servidor compartido,
+# o un clúster desechable); pytest-django crea y borra test_<base>; --create-db descarta restos.
+titulo "Pruebas en PostgreSQL"
+(
+    export PREP_VAR_DIR="$TMP/var-postgres"
+    pytest_estricto postgres bash scripts/postgres.sh "$PYTHON" -m pytest --create-db "$@"
+)
+fin_paso
+
+titulo "Resumen"
+for linea in "${TIEMPOS[@]}"; do
+    echo "$linea"
+done
+echo "$(decimas $(($(ahora) - INICIO_TOTAL)))  total"
+# Línea final con el total de ambas corridas (de los informes JUnit).
+"$PYTHON" - "$TMP"/sqlite.xml "$TMP"/postgres.xml <<'EOF2'
+import sys
+import xml.etree.ElementTree as ET
+
+pruebas = fallas = omitidas = 0
+for ruta in sys.argv[1:]:
+    for suite in ET.parse(ruta).getroot().iter("testsuite"):
+        pruebas += int(suite.get("tests", 0))
+        fallas += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+        omitidas += int(suite.get("skipped", 0))
+pasaron = pruebas - fallas - omitidas
+print(f"Total: {pasaron} passed, {fallas} failed" + (f", {omitidas} skipped" if omitidas else ""))
+EOF2

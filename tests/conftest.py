@@ -1,0 +1,33 @@
+"""Shared pytest setup: hypothesis profiles and isolation of the folders the application writes.
+
+Area-specific fixtures belong in `tests/<area>/conftest.py`. The `lento` marker is registered in
+pyproject.toml (`--strict-markers` rejects unregistered ones).
+"""
+
+import os
+
+import pytest
+from hypothesis import settings as hypothesis_settings
+
+# `dev` (default): quick local runs. `ci` (CI=true): no per-example deadline, since a shared
+# 2-core machine has noisy timings, and more examples. HYPOTHESIS_PROFILE=name picks one by hand.
+hypothesis_settings.register_profile("dev", max_examples=50)
+hypothesis_settings.register_profile("ci", max_examples=150, deadline=None, print_blob=True)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE")
+    or ("ci" if os.environ.get("CI", "").strip().lower() in {"1", "true"} else "dev")
+)
+
+
+@pytest.fixture(autouse=True)
+def _carpetas_aisladas(tmp_path, monkeypatch, settings):
+    """Point the publication and var folders into the test's tmp_path (never ./publicacion).
+
+    Django settings for code in this process; environment variables for `prep` subprocesses.
+    The folders are not created: code that writes there creates them as it would in production.
+    """
+    publicacion, var = tmp_path / "publicacion", tmp_path / "var"
+    settings.PREP_PUBLICACION_DIR = publicacion
+    settings.VAR_DIR = var
+    monkeypatch.setenv("PREP_PUBLICACION_DIR", str(publicacion))
+    monkeypatch.setenv("PREP_VAR_DIR", str(var))
