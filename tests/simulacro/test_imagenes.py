@@ -1,0 +1,149 @@
+"""Acta images: a decodable QR, determinism, and Spanish numbers in words."""
+
+import io
+from dataclasses import replace
+
+import pytest
+import zxingcpp
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image
+
+from prep.reglas.acta import Registro
+from prep.reglas.cifras import Lectura
+from prep.simulacro import imagenes
+from prep.simulacro.imagenes import (
+    carga_qr,
+    dibujar_acta,
+    interpretar_carga_qr,
+    numero_a_letras,
+)
+
+
+@pytest.fixture(scope="module")
+def capturada(request):
+    sintetica = request.getfixturevalue("local")
+    acta = next(a for a in sintetica.actas if a.registro is Registro.CAPTURADA)
+    return acta, sintetica.columnas[acta.eleccion]
+
+
+def _qr(datos: bytes) -> list[str]:
+    return [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(datos)))]
+
+
+class TestDibujo:
+    def test_jpeg_de_foto(self, capturada):
+        acta, columnas = capturada
+        datos = dibujar_acta(acta, columnas, 1)
+        imagen = Image.open(io.BytesIO(datos))
+        assert imagen.format == "JPEG"
+        assert imagen.size == (imagenes.ANCHO, imagenes.ALTO)
+        assert 60_000 <= len(datos) <= 350_000
+
+    @pytest.mark.parametrize("semilla", range(6))
+    def test_qr_legible_tras_la_distorsion(self, capturada, semilla):
+        acta, columnas = capturada
+        assert _qr(dibujar_acta(acta, columnas, semilla)) == [
+            f"PREP|{acta.eleccion}|{acta.clave_acta}"
+        ]
+
+    def test_determinista(self, capturada):
+        acta, columnas = capturada
+        assert dibujar_acta(acta, columnas, 3) == dibujar_acta(acta, columnas, 3)
+        assert dibujar_acta(acta, columnas, 3) != dibujar_acta(acta, columnas, 4)
+
+    def test_ilegible_sin_dato_y_fuera_de_catalogo(self, capturada, local):
+        acta, columnas = capturada
+        raras = [
+            replace(acta, votos=(Lectura.ILEGIBLE,) * len(columnas)),
+            replace(acta, votos=(Lectura.SIN_DATO,) * len(columnas), otras={}),
+            next(a for a in local.actas if a.registro is Registro.FUERA_CATALOGO),
+        ]
+        for rara in raras:
+            assert _qr(dibujar_acta(rara, local.columnas[rara.eleccion], 2)) == [
+                carga_qr(rara.eleccion, rara.clave_acta)
+            ]
+
+    def test_escribir_imagenes_en_paralelo(self, local, tmp_path):
+        indices = imagenes.seleccionar(local, 20)
+        assert len(indices) == 20
+        assert indices == imagenes.seleccionar(local, 20)
+        assert all(local.actas[i].registro in imagenes.CON_IMAGEN for i in indices)
+        avance = []
+        total = imagenes.escribir_imagenes(local, indices, tmp_path, avance.append)
+        archivos = sorted(tmp_path.iterdir())
+        assert len(archivos) == 20 == sum(avance)
+        assert total == sum(p.stat().st_size for p in archivos)
+        # The same acta gets the same bytes whether drawn alone or in a batch.
+        primera = local.actas[indices[0]]
+        unica = tmp_path / "una"
+        imagenes.escribir_imagenes(local, indices[:1], unica)
+        nombre = imagenes.nombre_imagen(primera)
+        assert (unica / nombre).read_bytes() == (tmp_path / nombre).read_bytes()
+
+
+class TestCargaQR:
+    def test_ida_y_vuelta(self):
+        assert interpretar_carga_qr(carga_qr("GOB", "040001B010005")) == ("GOB", "040001B010005")
+
+    @pytest.mark.parametrize("texto", ["", "PREP|GOB", "OTRO|GOB|0400", "PREP||0400", "PREP|A|B|C"])
+    def test_rechaza_lo_que_no_es_un_acta(self, texto):
+        with pytest.raises(ValueError, match="no es de un acta PREP"):
+            interpretar_carga_qr(texto)
+
+
+class TestNumeroALetras:
+    @pytest.mark.parametrize(
+        ("n", "letras"),
+        [
+            (0, "cero"),
+            (1, "uno"),
+            (15, "quince"),
+            (16, "dieciséis"),
+            (21, "veintiuno"),
+            (22, "veintidós"),
+            (30, "treinta"),
+            (31, "treinta y uno"),
+            (99, "noventa y nueve"),
+            (100, "cien"),
+            (101, "ciento uno"),
+            (120, "ciento veinte"),
+            (500, "quinientos"),
+            (555, "quinientos cincuenta y cinco"),
+            (700, "setecientos"),
+            (999, "novecientos noventa y nueve"),
+            (1_000, "mil"),
+            (1_001, "mil uno"),
+            (2_000, "dos mil"),
+            (21_000, "veintiún mil"),
+            (31_000, "treinta y un mil"),
+            (100_000, "cien mil"),
+            (101_000, "ciento un mil"),
+            (1_000_000, "un millón"),
+            (2_000_000, "dos millones"),
+            (21_000_021, "veintiún millones veintiuno"),
+            (1_000_000_000, "mil millones"),
+        ],
+    )
+    def test_ejemplos(self, n, letras):
+        assert numero_a_letras(n) == letras
+
+    def test_inyectiva_hasta_9999(self):
+        textos = [numero_a_letras(n) for n in range(10_000)]
+        assert len(set(textos)) == len(textos)
+
+    @given(st.integers(0, 10**12 - 1))
+    def test_solo_palabras_en_minusculas(self, n):
+        texto = numero_a_letras(n)
+        assert texto == texto.strip().lower()
+        assert "  " not in texto
+        assert texto.replace(" ", "").isalpha()
+
+    @given(st.integers(0, 9_999), st.integers(0, 9_999))
+    def test_distintos_numeros_distintas_letras(self, a, b):
+        assert (numero_a_letras(a) == numero_a_letras(b)) == (a == b)
+
+    @pytest.mark.parametrize("n", [-1, 10**12])
+    def test_fuera_de_rango(self, n):
+        with pytest.raises(ValueError, match="fuera de rango"):
+            numero_a_letras(n)
