@@ -2,9 +2,10 @@
 
 from collections import Counter
 
-from prep.reglas.acta import Acta, Registro
+from prep.reglas.acta import Registro
 from prep.reglas.evaluacion import Evaluacion, evaluar
 from prep.simulacro.generador import ActaSintetica, EleccionSintetica
+from prep.simulacro.motor import Indice
 
 # Injected case → the verdict (CONTABILIZADA, OBSERVACIONES) the rule engine must give it.
 VEREDICTO_DEL_CASO = {
@@ -29,31 +30,18 @@ def casillas_por_clave(sintetica: EleccionSintetica) -> dict[str, tuple]:
     }
 
 
-def evaluar_acta(acta: ActaSintetica, casillas: dict[str, tuple]) -> Evaluacion:
-    """The rule engine's verdict, with LISTA_NOMINAL and REPRESENTANTES_PP_CI from the catálogo
-    (zero for an acta fuera de catálogo, which matches no casilla)."""
-    fila = casillas.get(acta.clave_casilla)
-    lista_nominal, representantes = (fila[5], fila[6]) if fila else (0, 0)
-    return evaluar(
-        Acta(
-            clave=acta.clave_acta,
-            registro=acta.registro,
-            votos=acta.votos,
-            tipo_casilla=acta.tipo_casilla,
-            lista_nominal=lista_nominal,
-            representantes_pp_ci=representantes,
-            causa_sin_acta=acta.causa_sin_acta,
-        )
-    )
+def evaluar_acta(acta: ActaSintetica, indice: Indice) -> Evaluacion:
+    """The rule engine's verdict, with the catálogo's LISTA_NOMINAL and REPRESENTANTES_PP_CI."""
+    return evaluar(indice.acta(acta))
 
 
 def veredictos(sintetica: EleccionSintetica, eleccion: str) -> Counter:
     """How many actas of the election get each verdict; Sin Acta causes counted together."""
-    casillas = casillas_por_clave(sintetica)
+    indice = Indice(sintetica)
     resultado = Counter()
     for acta in sintetica.actas:
         if acta.eleccion == eleccion:
-            ev = evaluar_acta(acta, casillas)
+            ev = evaluar_acta(acta, indice)
             texto = "Sin Acta" if ev.texto_observaciones.startswith("Sin Acta") else None
             resultado[(ev.contabilizacion.value, texto or ev.texto_observaciones)] += 1
     return resultado

@@ -19,6 +19,7 @@ from prep.simulacro.generador import (
     columnas_de,
     generar,
 )
+from prep.simulacro.motor import Indice
 from tests.simulacro.ayudas import (
     casillas_por_clave,
     esperadas,
@@ -191,12 +192,12 @@ class TestCasosInyectados:
             assert veredictos(sintetica, eleccion) == veredictos_esperados(sintetica, eleccion)
 
     def test_especiales_nunca_exceden(self, local):
-        casillas = casillas_por_clave(local)
+        casillas, indice = casillas_por_clave(local), Indice(local)
         especiales = [a for a in local.actas if a.tipo_casilla == "S"]
         assert especiales
         for acta in especiales:
             assert casillas[acta.clave_casilla][5] == 0
-            assert "Excede" not in evaluar_acta(acta, casillas).texto_observaciones
+            assert "Excede" not in evaluar_acta(acta, indice).texto_observaciones
 
     def test_r4_deja_sin_un_solo_numero(self, local):
         todos = [a for a in local.actas if a.votos and not any(isinstance(v, int) for v in a.votos)]
