@@ -63,30 +63,35 @@ class Command(BaseCommand):
     def _resumen(self, consola: Console, resultado: demo.ResultadoDemo, segundos: float) -> None:
         tabla = Table(title=_("Corte del %(hora)s") % {"hora": f"{resultado.corte:%d/%m/%Y %H:%M}"})
         for columna in (_("elección"), _("esperadas"), _("capturadas"), _("contabilizadas"),
-                        _("participación"), _("primer lugar")):  # fmt: skip
-            tabla.add_column(columna)
+                        _("participación")):  # fmt: skip
+            tabla.add_column(columna, justify="right" if tabla.columns else "left")
+        punteros = []
         for base in resultado.bases:
             t = base.resultados.total
             valores = dict(
                 zip(ENCABEZADO, valores_encabezado(t, corte_final=base.corte_final), strict=True)
             )
-            votos = dict(zip(base.columnas_voto, t.votos, strict=True))
-            votos.pop("NULOS", None)
-            votos.pop("NO_REGISTRADAS", None)
-            primero = max(votos, key=votos.get) if votos else "-"
             tabla.add_row(
                 base.eleccion.nombre,
                 valores["ACTAS_ESPERADAS"],
-                f"{valores['ACTAS_CAPTURADAS']} ({valores['PORCENTAJE_ACTAS_CAPTURADAS']} %)",
+                valores["ACTAS_CAPTURADAS"],
                 f"{valores['ACTAS_CONTABILIZADAS']}"
                 f" ({valores['PORCENTAJE_ACTAS_CONTABILIZADAS']} %)",
                 f"{valores['PORCENTAJE_PARTICIPACION_CIUDADANA']} %",
-                f"{primero} ({votos.get(primero, 0):,})",
+            )
+            votos = dict(zip(base.columnas_voto, t.votos, strict=True))
+            primeros = sorted(votos, key=lambda c: -votos[c])[:3]
+            punteros.append(
+                f"{base.eleccion.nombre}: " + ", ".join(f"{c} {votos[c]:,}" for c in primeros)
             )
         consola.print(tabla)
+        for linea in punteros:
+            consola.print(linea)
         for base in resultado.bases:
-            consola.print(f"{base.archivo}  sha256 {base.sha256}")
-        consola.print(resultado.directorio / "resumen.json")
+            consola.print(f"{base.archivo.name}  sha256 {base.sha256}", soft_wrap=True)
+        consola.print(
+            _("Publicado en %(carpeta)s") % {"carpeta": resultado.directorio}, soft_wrap=True
+        )
         consola.print(
             _("Listo: %(actas)s actas en %(segundos).1f s.")
             % {"actas": f"{len(resultado.sintetica.actas):,}", "segundos": segundos}
