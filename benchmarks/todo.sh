@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Every benchmark, one after another, at national size. BENCHMARKS.md records the figures.
+#   bash benchmarks/todo.sh [--casillas N]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+echo "== máquina: $(nproc) núcleos, $(free -g | awk '/Mem:/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p')"
+echo "== generación de la elección sintética nacional"
+python benchmarks/generacion.py "$@"
+echo "== motor de reglas: evaluación y agregación"
+python benchmarks/reglas.py "$@"
+echo "== importación del catálogo nacional (SQLite)"
+env -u PREP_DATABASE_URL python benchmarks/catalogo.py "$@"
+if [[ -n "${PREP_DATABASE_URL:-}" ]]; then
+    echo "== importación del catálogo nacional (PostgreSQL)"
+    python benchmarks/catalogo.py "$@"
+fi
+echo "== demostración (prep demo, 2,000 casillas)"
+tmp=$(mktemp -d)
+(cd "$tmp" && env -u PREP_DATABASE_URL /usr/bin/time -f "prep demo: %e s, memoria máxima %M KB" prep demo >/dev/null)
+rm -rf "$tmp"
