@@ -1,0 +1,579 @@
+"""Checks a results database with the rule engine (spec/publicacion.md T-P2; reglas.md R4–R14).
+
+(a) The header block is recomputed from the rows. Many institutes do not show every fact in the
+    figures (illegible fields published as 0, withheld figures of actas that exceed the lista
+    nominal), so the header is recomputed from each row's *published* status and observaciones,
+    with the votes and lista nominal of the rows published as contabilizada.
+(b) Each row's computed columns (TOTAL_VOTOS_CALCULADO, CONTABILIZADA, OBSERVACIONES) are
+    recomputed from its figures, so (b) tells whether each published status is right.
+
+Where institutes apply a rule differently (spec/README.md), the variant is detected from the file
+and said, and mapped to a `ConfiguracionReglas` setting when there is one.
+
+Pure Python: no Django import.
+"""
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from enum import StrEnum
+from typing import TypeVar
+
+from prep.publicacion.base_ine.columnas import ENCABEZADO
+from prep.publicacion.base_ine.lectura import (
+    Anotacion,
+    BaseResultados,
+    ErrorFormato,
+    Fila,
+    leer_cifra,
+    leer_entero,
+    leer_porcentaje,
+    normalizar,
+)
+from prep.reglas.acta import Acta, Registro
+from prep.reglas.agregacion import Totales
+from prep.reglas.cifras import Lectura, es_numero
+from prep.reglas.configuracion import (
+    CONFIGURACION_POR_OMISION,
+    ConfiguracionReglas,
+    Inconsistencias,
+)
+from prep.reglas.evaluacion import (
+    FUERA_CATALOGO,
+    PENDIENTE,
+    Contabilizacion,
+    Evaluacion,
+    Observacion,
+    evaluar,
+    total_votos_calculado,
+)
+from prep.reglas.porcentajes import formatear, porcentaje
+
+PORCENTAJES = tuple(c for c in ENCABEZADO if c.startswith("PORCENTAJE_"))
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+# R4 and R5: the observaciones that make an acta no contabilizada.
+_GRAVES = frozenset({Anotacion.EXCEDE_LISTA_NOMINAL, Anotacion.TODOS_ILEGIBLES})
+_ILEGIBLES = frozenset({Anotacion.ILEGIBLE, Anotacion.SIN_DATO, Anotacion.ILEGIBLE_O_SIN_DATO})
+_ANOTACION = {
+    Observacion.EXCEDE_LISTA_NOMINAL: Anotacion.EXCEDE_LISTA_NOMINAL,
+    Observacion.ILEGIBLE: Anotacion.ILEGIBLE,
+    Observacion.SIN_DATO: Anotacion.SIN_DATO,
+    Observacion.TODOS_ILEGIBLES: Anotacion.TODOS_ILEGIBLES,
+    Observacion.TODOS_VACIOS: Anotacion.TODOS_ILEGIBLES,
+}
+
+RETENIDAS = (
+    "cifras no publicadas: el instituto deja en 0 o vacías las cifras de las actas con Excede"
+    " Lista Nominal o todos los campos ilegibles"
+)
+ILEGIBLES_COMO_NUMERO = (
+    "OBSERVACIONES no verificable: el archivo nunca escribe 'Ilegible' ni 'Sin dato' en las"
+    " celdas de votos (publica esos campos como número)"
+)
+ILEGIBLE_NO_VISIBLE = (
+    "OBSERVACIONES no verificable: dice 'ilegible o sin dato' pero ninguna celda de votos"
+    " publicada lo muestra (el campo puede no ser de votos o publicarse como número)"
+)
+
+
+class Participacion(StrEnum):
+    """Which total the file's PORCENTAJE_PARTICIPACION_CIUDADANA uses (R13)."""
+
+    CON_ESPECIALES = "participación calculada con casillas especiales (corte final)"
+    SIN_ESPECIALES = "participación calculada sin casillas especiales (durante la operación)"
+
+
+@dataclass(frozen=True, slots=True)
+class Convenciones:
+    """How this file applies the rules where institutes differ."""
+
+    participacion: Participacion | None  # None: both totals give the figure, or neither does
+    inconsistencias: Inconsistencias | None  # None: both variants give the figure, or neither
+    escribe_ilegibles: bool  # some vote cell holds the text Ilegible or Sin dato
+    fuera_catalogo: tuple[str, ...]  # CONTABILIZADA values of fuera de catálogo rows
+    actas_no_listadas: int  # ACTAS_ESPERADAS minus catalog rows
+    config: ConfiguracionReglas
+
+    def descripcion(self) -> list[str]:
+        """One Spanish line per convention."""
+        return [
+            self._participacion(),
+            self._inconsistencias(),
+            "celdas de votos: el archivo escribe 'Ilegible' / 'Sin dato'"
+            if self.escribe_ilegibles
+            else "celdas de votos: el archivo nunca escribe 'Ilegible' ni 'Sin dato'",
+            "fuera de catálogo con CONTABILIZADA "
+            + (" / ".join(f"'{v}'" for v in self.fuera_catalogo) or "(no hay filas)"),
+            f"{self.actas_no_listadas} actas esperadas no listadas en el archivo"
+            if self.actas_no_listadas
+            else "el archivo lista todas las actas esperadas",
+        ]
+
+    def _participacion(self) -> str:
+        if self.participacion is not None:
+            return self.participacion.value
+        return "participación: no se distingue si incluye casillas especiales"
+
+    def _inconsistencias(self) -> str:
+        if self.inconsistencias is Inconsistencias.TODAS:
+            return (
+                "actas con inconsistencias: algún campo ilegible o sin dato, excede lista nominal"
+                " y todos ilegibles (Inconsistencias.TODAS)"
+            )
+        if self.inconsistencias is Inconsistencias.NO_CONTABILIZADAS:
+            return (
+                "actas con inconsistencias: solo excede lista nominal y todos ilegibles"
+                " (Inconsistencias.NO_CONTABILIZADAS)"
+            )
+        return "actas con inconsistencias: no se distingue la variante; se usa la de la spec"
+
+
+@dataclass(frozen=True, slots=True)
+class Diferencia:
+    """A published value and the value the rules give."""
+
+    campo: str
+    publicado: str
+    esperado: str
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionFila:
+    """The result of checking one row."""
+
+    fila: Fila
+    diferencias: tuple[Diferencia, ...] = ()
+    no_verificable: str | None = None  # why part of the row could not be checked
+
+
+@dataclass(frozen=True, slots=True)
+class Verificacion:
+    """The result of checking a whole file."""
+
+    base: BaseResultados
+    convenciones: Convenciones
+    notas: tuple[str, ...]
+    diferencias_encabezado: tuple[Diferencia, ...]
+    # How actas esperadas missing from the file account for every header difference; empty when
+    # they do not (or there is nothing to account for).
+    explicacion: tuple[str, ...]
+    revisiones: tuple[RevisionFila, ...]
+
+    @property
+    def encabezado_coincide(self) -> bool:
+        """True when every header figure agrees with the rows, or the differences are explained
+        by actas esperadas the file does not list."""
+        return not self.diferencias_encabezado or bool(self.explicacion)
+
+    @property
+    def filas_en_desacuerdo(self) -> tuple[RevisionFila, ...]:
+        """Rows where some derivable computed column differs."""
+        return tuple(r for r in self.revisiones if r.diferencias)
+
+    @property
+    def no_verificables(self) -> Counter[str]:
+        """Rows not fully checkable, by reason."""
+        return Counter(r.no_verificable for r in self.revisiones if r.no_verificable)
+
+
+def verificar(base: BaseResultados) -> Verificacion:
+    """Check the header and every row of a results database."""
+    publicado = _encabezado_publicado(base.encabezado)
+    catalogo = sum(f.acta.registro is not Registro.FUERA_CATALOGO for f in base.filas)
+    no_listadas = max(publicado["ACTAS_ESPERADAS"] - catalogo, 0)
+    inconsistencias = _detectar_inconsistencias(base.filas, publicado, no_listadas)
+    config = replace(
+        CONFIGURACION_POR_OMISION,
+        inconsistencias=inconsistencias or CONFIGURACION_POR_OMISION.inconsistencias,
+    )
+    convenciones = Convenciones(
+        participacion=_detectar_participacion(publicado),
+        inconsistencias=inconsistencias,
+        escribe_ilegibles=any(isinstance(v, Lectura) for f in base.filas for v in f.votos),
+        fuera_catalogo=_marcas_fuera_de_catalogo(base.filas),
+        actas_no_listadas=no_listadas,
+        config=config,
+    )
+    totales = totales_publicados(base, config)
+    diferencias = _comparar(publicado, _recalculado(totales, convenciones.participacion))
+    explicacion: tuple[str, ...] = ()
+    if diferencias and no_listadas:
+        explicacion = _explicar_no_listadas(publicado, totales, convenciones)
+    return Verificacion(
+        base=base,
+        convenciones=convenciones,
+        notas=tuple(_notas_de_formato(base.encabezado)),
+        diferencias_encabezado=tuple(diferencias),
+        explicacion=explicacion,
+        revisiones=tuple(revisar_fila(f, convenciones, base.columnas_voto) for f in base.filas),
+    )
+
+
+def _marcas_fuera_de_catalogo(filas: Iterable[Fila]) -> tuple[str, ...]:
+    """The CONTABILIZADA values the file gives fuera de catálogo rows (R7: 2, 0 or `-`)."""
+    fuera = (f for f in filas if f.acta.registro is Registro.FUERA_CATALOGO)
+    return tuple(sorted({f.celdas["CONTABILIZADA"] or "(vacía)" for f in fuera}))
+
+
+# (a) The header block.
+
+
+def _encabezado_publicado(encabezado: Mapping[str, str]) -> dict[str, int | Decimal]:
+    """The 13 summary figures as numbers; any other field an institute adds is left alone."""
+    valores: dict[str, int | Decimal] = {}
+    for campo in ENCABEZADO:
+        texto = encabezado[campo]
+        try:
+            valores[campo] = leer_porcentaje(texto) if campo in PORCENTAJES else _entero(texto)
+        except ValueError as exc:
+            raise ErrorFormato(f"encabezado, {campo}: {exc}") from None
+    return valores
+
+
+def _entero(texto: str) -> int:
+    valor = leer_entero(texto)
+    if valor is None:
+        raise ValueError(f"se esperaba un número entero: {texto!r}")
+    return valor
+
+
+def evaluacion_publicada(fila: Fila, config: ConfiguracionReglas) -> Evaluacion:
+    """The row's published verdict, as the aggregation consumes it: its published status, the
+    R9 total of its figures, and whether its published observaciones count as an inconsistency
+    under `config`. Its observaciones stay empty: only the row check compares them."""
+    acta = fila.acta
+    if acta.registro is Registro.FUERA_CATALOGO:
+        return FUERA_CATALOGO
+    if acta.registro is Registro.PENDIENTE:
+        return PENDIENTE
+    contabilizada = fila.celdas["CONTABILIZADA"] == Contabilizacion.CONTABILIZADA.value
+    return Evaluacion(
+        Contabilizacion.CONTABILIZADA if contabilizada else Contabilizacion.NO_CONTABILIZADA,
+        total_votos_calculado=total_votos_calculado(acta),
+        con_inconsistencia=con_inconsistencia(fila.anotaciones, config.inconsistencias),
+    )
+
+
+def con_inconsistencia(anotaciones: frozenset[Anotacion], variante: Inconsistencias) -> bool:
+    """Whether PORCENTAJE_ACTAS_INCONSISTENCIAS counts an acta with these observaciones."""
+    if variante is Inconsistencias.TODAS:
+        return bool(anotaciones & (_GRAVES | _ILEGIBLES))
+    return bool(anotaciones & _GRAVES)
+
+
+def totales_publicados(base: BaseResultados, config: ConfiguracionReglas) -> Totales:
+    """The election's totals from every row's published verdict (`evaluacion_publicada`)."""
+    totales = Totales(len(base.columnas_voto))
+    for fila in base.filas:
+        totales.sumar_acta(fila.acta, evaluacion_publicada(fila, config))
+    return totales
+
+
+def _recalculado(
+    t: Totales, participacion: Participacion | None
+) -> dict[str, int | Decimal | tuple[Decimal, ...]]:
+    """The 13 header figures from the rows; participación gives both candidates when the file's
+    convention could not be told."""
+    candidatos = {
+        Participacion.CON_ESPECIALES: t.porcentaje_participacion(corte_final=True),
+        Participacion.SIN_ESPECIALES: t.porcentaje_participacion(corte_final=False),
+    }
+    return {
+        "ACTAS_ESPERADAS": t.actas_esperadas,
+        "ACTAS_REGISTRADAS": t.actas_registradas,
+        "ACTAS_FUERA_CATALOGO": t.actas_fuera_catalogo,
+        "ACTAS_CAPTURADAS": t.actas_capturadas,
+        "PORCENTAJE_ACTAS_CAPTURADAS": t.porcentaje_actas_capturadas,
+        "ACTAS_CONTABILIZADAS": t.actas_contabilizadas,
+        "PORCENTAJE_ACTAS_CONTABILIZADAS": t.porcentaje_actas_contabilizadas,
+        "PORCENTAJE_ACTAS_INCONSISTENCIAS": t.porcentaje_actas_inconsistencias,
+        "ACTAS_NO_CONTABILIZADAS": t.actas_no_contabilizadas,
+        "LISTA_NOMINAL_ACTAS_CONTABILIZADAS": t.lista_nominal_actas_contabilizadas,
+        "TOTAL_VOTOS_C_CS": t.total_votos_c_cs,
+        "TOTAL_VOTOS_S_CS": t.total_votos_s_cs,
+        "PORCENTAJE_PARTICIPACION_CIUDADANA": (
+            candidatos[participacion]
+            if participacion is not None
+            else tuple(dict.fromkeys(candidatos.values()))
+        ),
+    }
+
+
+def _comparar(
+    publicado: Mapping[str, int | Decimal],
+    recalculado: Mapping[str, int | Decimal | tuple[Decimal, ...]],
+) -> list[Diferencia]:
+    """Counts as integers, percentages by value (R12 truncation is in the recomputation)."""
+    diferencias = []
+    for campo, esperado in recalculado.items():
+        opciones = esperado if isinstance(esperado, tuple) else (esperado,)
+        if publicado[campo] not in opciones:
+            diferencias.append(
+                Diferencia(campo, _texto(publicado[campo]), " o ".join(map(_texto, opciones)))
+            )
+    return diferencias
+
+
+def _texto(valor: int | Decimal) -> str:
+    return formatear(valor) if isinstance(valor, Decimal) else str(valor)
+
+
+def _notas_de_formato(encabezado: Mapping[str, str]) -> Iterable[str]:
+    """R12 prints every percentage with exactly four decimals; real files sometimes do not."""
+    for campo in PORCENTAJES:
+        texto = encabezado[campo]
+        esperado = formatear(leer_porcentaje(texto))
+        if texto != esperado:
+            yield (
+                f"{campo} publicado como '{texto}' y no '{esperado}' (R12 pide 4 decimales);"
+                " se compara por valor"
+            )
+
+
+def _detectar_participacion(publicado: Mapping[str, int | Decimal]) -> Participacion | None:
+    """From the header's own figures: the candidate that reproduces the published participación
+    (R13); None when both or neither do."""
+    lista = int(publicado["LISTA_NOMINAL_ACTAS_CONTABILIZADAS"])
+    candidatos = {
+        Participacion.CON_ESPECIALES: porcentaje(int(publicado["TOTAL_VOTOS_C_CS"]), lista),
+        Participacion.SIN_ESPECIALES: porcentaje(int(publicado["TOTAL_VOTOS_S_CS"]), lista),
+    }
+    return _unico(candidatos, lambda v: v == publicado["PORCENTAJE_PARTICIPACION_CIUDADANA"])
+
+
+def _detectar_inconsistencias(
+    filas: Iterable[Fila], publicado: Mapping[str, int | Decimal], holgura: int
+) -> Inconsistencias | None:
+    """The variant whose count of actas con inconsistencia reproduces the published percentage,
+    allowing up to `holgura` unlisted actas; None when both or neither do."""
+    esperadas = int(publicado["ACTAS_ESPERADAS"])
+    cuentas = {v: 0 for v in Inconsistencias}
+    for fila in filas:
+        for variante in cuentas:
+            cuentas[variante] += con_inconsistencia(fila.anotaciones, variante)
+    meta = publicado["PORCENTAJE_ACTAS_INCONSISTENCIAS"]
+    return _unico(
+        cuentas,
+        lambda k: any(porcentaje(k + d, esperadas) == meta for d in range(holgura + 1)),
+    )
+
+
+def _unico(candidatos: Mapping[_K, _V], acierta: Callable[[_V], bool]) -> _K | None:
+    aciertos = [clave for clave, valor in candidatos.items() if acierta(valor)]
+    return aciertos[0] if len(aciertos) == 1 else None
+
+
+def _explicar_no_listadas(
+    publicado: Mapping[str, int | Decimal], t: Totales, convenciones: Convenciones
+) -> tuple[str, ...]:
+    """Whether up to N actas esperadas missing from the file, all of casillas especiales (no
+    lista nominal, no votes in TOTAL_VOTOS_S_CS), account for every header difference; the
+    explanation, or () when they do not.
+
+    Campeche 2021 DIP_LOC lists one row per casilla while ACTAS_ESPERADAS also counts the acta de
+    representación proporcional of each casilla especial.
+    """
+    n = convenciones.actas_no_listadas
+    p = {campo: int(valor) for campo, valor in publicado.items() if campo not in PORCENTAJES}
+    capturadas = p["ACTAS_CAPTURADAS"] - t.actas_capturadas
+    contabilizadas = p["ACTAS_CONTABILIZADAS"] - t.actas_contabilizadas
+    no_contabilizadas = p["ACTAS_NO_CONTABILIZADAS"] - t.actas_no_contabilizadas
+    registradas = p["ACTAS_REGISTRADAS"] - t.actas_registradas
+    votos = p["TOTAL_VOTOS_C_CS"] - t.total_votos_c_cs
+    cuadra = (
+        p["ACTAS_FUERA_CATALOGO"] == t.actas_fuera_catalogo
+        and contabilizadas >= 0
+        and no_contabilizadas >= 0
+        and capturadas == contabilizadas + no_contabilizadas <= n
+        and 0 <= registradas <= capturadas
+        and p["LISTA_NOMINAL_ACTAS_CONTABILIZADAS"] == t.lista_nominal_actas_contabilizadas
+        and p["TOTAL_VOTOS_S_CS"] == t.total_votos_s_cs
+        and votos >= 0
+        and (contabilizadas > 0 or votos == 0)
+        and _porcentajes_propios(publicado, t.actas_con_inconsistencia, capturadas, convenciones)
+    )
+    if not cuadra:
+        return ()
+    explicacion = [
+        f"{n} actas esperadas no listadas en el archivo: ACTAS_ESPERADAS {p['ACTAS_ESPERADAS']},"
+        f" {t.actas_esperadas} filas del catálogo.",
+        f"El encabezado cuenta {capturadas} de ellas como capturadas ({contabilizadas}"
+        f" contabilizadas, {no_contabilizadas} no contabilizadas) con {votos} votos, sin lista"
+        " nominal ni votos en TOTAL_VOTOS_S_CS: actas de casillas especiales."
+        if capturadas
+        else "El encabezado no cuenta ninguna de ellas como capturada.",
+        "Los porcentajes son la truncación (R12) de las cifras del propio encabezado.",
+    ]
+    if registradas < capturadas:
+        explicacion.append(
+            f"ACTAS_REGISTRADAS ({p['ACTAS_REGISTRADAS']}) no cuenta {capturadas - registradas}"
+            " de esas actas capturadas: el encabezado no cumple R14 (ACTAS_CAPTURADAS"
+            f" {p['ACTAS_CAPTURADAS']} + ACTAS_FUERA_CATALOGO {p['ACTAS_FUERA_CATALOGO']} ="
+            f" {p['ACTAS_CAPTURADAS'] + p['ACTAS_FUERA_CATALOGO']})."
+        )
+    return tuple(explicacion)
+
+
+def _porcentajes_propios(
+    publicado: Mapping[str, int | Decimal],
+    inconsistentes: int,
+    no_listadas: int,
+    convenciones: Convenciones,
+) -> bool:
+    """Each published percentage is the truncation of the header's own counts; the unlisted
+    actas may add up to `no_listadas` actas con inconsistencia."""
+    p = publicado
+    esperadas = int(p["ACTAS_ESPERADAS"])
+    lista = int(p["LISTA_NOMINAL_ACTAS_CONTABILIZADAS"])
+    participacion = {
+        Participacion.CON_ESPECIALES: porcentaje(int(p["TOTAL_VOTOS_C_CS"]), lista),
+        Participacion.SIN_ESPECIALES: porcentaje(int(p["TOTAL_VOTOS_S_CS"]), lista),
+    }
+    opciones = (
+        participacion.values()
+        if convenciones.participacion is None
+        else (participacion[convenciones.participacion],)
+    )
+    return (
+        p["PORCENTAJE_ACTAS_CAPTURADAS"] == porcentaje(int(p["ACTAS_CAPTURADAS"]), esperadas)
+        and p["PORCENTAJE_ACTAS_CONTABILIZADAS"]
+        == porcentaje(int(p["ACTAS_CONTABILIZADAS"]), esperadas)
+        and any(
+            p["PORCENTAJE_ACTAS_INCONSISTENCIAS"] == porcentaje(inconsistentes + d, esperadas)
+            for d in range(no_listadas + 1)
+        )
+        and p["PORCENTAJE_PARTICIPACION_CIUDADANA"] in opciones
+    )
+
+
+# (b) Each row.
+
+
+def revisar_fila(
+    fila: Fila, convenciones: Convenciones, columnas_voto: Sequence[str]
+) -> RevisionFila:
+    """Recompute the row's computed columns from its figures and lista nominal (R4–R9)."""
+    registro = fila.acta.registro
+    if registro is Registro.PENDIENTE:
+        return RevisionFila(fila)
+    if registro is Registro.FUERA_CATALOGO:
+        # R7: never contabilizada; institutes mark it 2, 0 or `-`.
+        return RevisionFila(fila, tuple(_contabilizada(fila, "0, 2 o -", {"0", "2", "-", ""})))
+    if registro is Registro.SIN_ACTA:
+        # R6: no contabilizada and no figures.
+        return RevisionFila(fila, (*_no_contabilizada(fila), *_sin_total(fila)))
+    if cifras_retenidas(fila):
+        # R4/R5 as published still mean no contabilizada.
+        return RevisionFila(fila, tuple(_no_contabilizada(fila)), RETENIDAS)
+    acta = acta_aplicable(fila, columnas_voto, convenciones.escribe_ilegibles)
+    evaluacion = evaluar(acta, convenciones.config)
+    contabilizacion = evaluacion.contabilizacion.value
+    diferencias = [
+        *_total(fila, acta, evaluacion),
+        *_contabilizada(fila, contabilizacion, {contabilizacion}),
+    ]
+    diferencia, motivo = _observaciones(fila, evaluacion, convenciones.escribe_ilegibles)
+    if diferencia is not None:
+        diferencias.append(diferencia)
+    return RevisionFila(fila, tuple(diferencias), motivo)
+
+
+def acta_aplicable(fila: Fila, columnas_voto: Sequence[str], escribe_ilegibles: bool) -> Acta:
+    """The row's acta with only the vote fields that apply to it, for R4 and the observaciones.
+
+    `N/A` marks a field that does not apply (spec/publicacion.md). A file that never writes
+    Ilegible / Sin dato publishes those fields as numbers, so its empty cells can only be fields
+    that do not apply (Campeche 2021 AYUN leaves empty the parties with no candidate in the
+    municipio); elsewhere an empty cell is a field with nothing written (R3).
+    """
+    aplican = tuple(
+        cifra
+        for cifra, columna in zip(fila.acta.votos, columnas_voto, strict=True)
+        if not no_aplica(fila.celdas[columna], vacia_no_aplica=not escribe_ilegibles)
+    )
+    return replace(fila.acta, votos=aplican)
+
+
+def no_aplica(celda: str, *, vacia_no_aplica: bool) -> bool:
+    """True when a vote cell says its field does not apply to the acta."""
+    clave = normalizar(celda)
+    return clave in {"n/a", "na"} or (vacia_no_aplica and leer_cifra(celda) is None)
+
+
+def cifras_retenidas(fila: Fila) -> bool:
+    """True when the row is published as R4/R5 but shows no figure to check it by: every vote
+    cell and TOTAL_VOTOS_CALCULADO 0 or empty (Campeche 2021)."""
+    if not fila.anotaciones & _GRAVES:
+        return False
+    total = _cifra(fila, "TOTAL_VOTOS_CALCULADO")
+    return total in (None, 0) and all(v in (None, 0) for v in fila.votos)
+
+
+def _cifra(fila: Fila, columna: str) -> object:
+    """The cell as a figure, or its text when it is not one (so it never equals a figure)."""
+    texto = fila.celdas[columna]
+    try:
+        return leer_cifra(texto)
+    except ValueError:
+        return texto
+
+
+def _contabilizada(fila: Fila, esperado: str, aceptados: set[str]) -> Iterable[Diferencia]:
+    publicado = fila.celdas["CONTABILIZADA"]
+    if publicado not in aceptados:
+        yield Diferencia("CONTABILIZADA", publicado, esperado)
+
+
+def _no_contabilizada(fila: Fila) -> Iterable[Diferencia]:
+    no = Contabilizacion.NO_CONTABILIZADA.value
+    return _contabilizada(fila, no, {no})
+
+
+def _sin_total(fila: Fila) -> Iterable[Diferencia]:
+    if _cifra(fila, "TOTAL_VOTOS_CALCULADO") not in (None, 0):
+        yield Diferencia("TOTAL_VOTOS_CALCULADO", fila.celdas["TOTAL_VOTOS_CALCULADO"], "-")
+
+
+def _total(fila: Fila, acta: Acta, evaluacion: Evaluacion) -> Iterable[Diferencia]:
+    """R9. With no legible figure (R4) there is nothing to add up, and institutes publish 0,
+    `Ilegible`, `-` or nothing: any of them is accepted."""
+    publicado = _cifra(fila, "TOTAL_VOTOS_CALCULADO")
+    esperado = evaluacion.total_votos_calculado
+    if any(es_numero(v) for v in acta.votos):
+        coincide = publicado == esperado
+    else:
+        coincide = not es_numero(publicado) or publicado == 0
+    if not coincide:
+        yield Diferencia(
+            "TOTAL_VOTOS_CALCULADO", fila.celdas["TOTAL_VOTOS_CALCULADO"], str(esperado)
+        )
+
+
+def _observaciones(
+    fila: Fila, evaluacion: Evaluacion, escribe_ilegibles: bool
+) -> tuple[Diferencia | None, str | None]:
+    """Compare published and computed observaciones; return the difference, if any, and why
+    part of them could not be checked, if so."""
+    calculadas = {_ANOTACION[o] for o in evaluacion.observaciones}
+    publicadas = fila.anotaciones
+    calculadas_il, publicadas_il = calculadas & _ILEGIBLES, publicadas & _ILEGIBLES
+    motivo = None
+    if not calculadas_il:
+        # Nothing to derive the Ilegible / Sin dato label from.
+        if publicadas_il:
+            motivo = ILEGIBLE_NO_VISIBLE if escribe_ilegibles else ILEGIBLES_COMO_NUMERO
+        ilegibles_ok = True
+    elif Anotacion.ILEGIBLE_O_SIN_DATO in publicadas_il:
+        ilegibles_ok = True
+    elif not publicadas_il:
+        # OPL files publish one label per acta: the R4/R5 one wins over Ilegible / Sin dato.
+        ilegibles_ok = len(publicadas) == 1 and publicadas <= _GRAVES
+    else:
+        ilegibles_ok = publicadas_il == calculadas_il
+    if ilegibles_ok and calculadas & _GRAVES == publicadas & _GRAVES:
+        return None, motivo
+    publicado = fila.celdas["OBSERVACIONES"] or "(vacía)"
+    return Diferencia("OBSERVACIONES", publicado, evaluacion.texto_observaciones), motivo

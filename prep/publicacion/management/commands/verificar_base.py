@@ -1,0 +1,133 @@
+"""`prep verificar-base ARCHIVO.csv`: check a results database (INE/OPL layout) with the rule
+engine. Exit code 0 when the header agrees with the rows, 1 when it does not, 2 when the file
+cannot be read or is not in the layout."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from prep.publicacion.base_ine.lectura import ErrorFormato, leer_base
+from prep.publicacion.base_ine.verificacion import Diferencia, Verificacion, verificar
+from prep.reglas.acta import Registro
+
+
+class Command(BaseCommand):
+    help = _(
+        "Comprueba una base de datos de resultados (formato INE) con el motor de reglas.\n\n"
+        "Recalcula el encabezado a partir de las filas y, en cada fila, TOTAL_VOTOS_CALCULADO,"
+        " CONTABILIZADA y OBSERVACIONES a partir de sus cifras. Sale con 0 si el encabezado"
+        " coincide, 1 si no coincide y 2 si el archivo no se puede leer o no tiene el formato."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("archivo", type=Path, metavar="ARCHIVO", help=_("archivo CSV"))
+        parser.add_argument(
+            "--max-diferencias",
+            type=int,
+            default=50,
+            metavar="N",
+            help=_(
+                "cuántas diferencias de filas mostrar como máximo (50); el resumen las cuenta todas"
+            ),
+        )
+
+    def handle(self, *args, archivo: Path, max_diferencias: int, **opciones) -> None:
+        try:
+            base = leer_base(archivo)
+            resultado = verificar(base)
+        except OSError as exc:
+            raise CommandError(
+                _("no se puede leer %(archivo)s: %(causa)s")
+                % {"archivo": archivo, "causa": exc.strerror or exc},
+                returncode=2,
+            ) from exc
+        except ErrorFormato as exc:
+            raise CommandError(
+                _("%(archivo)s no es una base de datos de resultados en formato INE: %(causa)s")
+                % {"archivo": archivo, "causa": exc},
+                returncode=2,
+            ) from exc
+        self._descripcion(archivo, resultado)
+        self._encabezado(resultado)
+        self._filas(resultado, max(max_diferencias, 0))
+        self._escribir(
+            _("filas en desacuerdo: %(n)d de %(m)d")
+            % {"n": len(resultado.filas_en_desacuerdo), "m": len(resultado.revisiones)}
+        )
+        if not resultado.encabezado_coincide:
+            raise CommandError(_("el encabezado no coincide con las filas"), returncode=1)
+
+    def _escribir(self, texto: str = "") -> None:
+        self.stdout.write(texto)
+
+    def _lista(self, titulo: str, lineas: list[str] | tuple[str, ...]) -> None:
+        if lineas:
+            self._escribir(titulo)
+            for linea in lineas:
+                self._escribir(f"  - {linea}")
+
+    def _descripcion(self, archivo: Path, resultado: Verificacion) -> None:
+        base = resultado.base
+        fuera = sum(f.acta.registro is Registro.FUERA_CATALOGO for f in base.filas)
+        self._escribir(_("Archivo: %s") % archivo)
+        self._escribir(_("Elección: %s") % base.eleccion)
+        self._escribir(_("Corte: %s") % base.corte)
+        self._escribir(
+            _(
+                "Filas de datos: %(filas)d (%(catalogo)d del catálogo, %(fuera)d fuera de"
+                " catálogo); %(votos)d columnas de votos"
+            )
+            % {
+                "filas": len(base.filas),
+                "catalogo": len(base.filas) - fuera,
+                "fuera": fuera,
+                "votos": len(base.columnas_voto),
+            }
+        )
+        self._lista(_("Convenciones detectadas:"), resultado.convenciones.descripcion())
+        self._lista(_("Notas:"), resultado.notas)
+
+    def _encabezado(self, resultado: Verificacion) -> None:
+        if not resultado.diferencias_encabezado:
+            self._escribir(_("Encabezado: coincide con las filas"))
+            return
+        if resultado.encabezado_coincide:
+            self._escribir(_("Encabezado: coincide con las filas, con diferencias explicadas:"))
+        else:
+            self._escribir(_("Encabezado: NO coincide con las filas"))
+        self._tabla(
+            (_("campo"), _("publicado"), _("recalculado")),
+            [(d.campo, d.publicado, d.esperado) for d in resultado.diferencias_encabezado],
+        )
+        for linea in resultado.explicacion:
+            self._escribir(f"  {linea}")
+
+    def _filas(self, resultado: Verificacion, maximo: int) -> None:
+        diferencias: list[tuple[str, Diferencia]] = [
+            (r.fila.acta.clave, d) for r in resultado.filas_en_desacuerdo for d in r.diferencias
+        ]
+        if diferencias:
+            self._escribir(_("Diferencias en filas:"))
+            self._tabla(
+                ("CLAVE_ACTA", _("columna"), _("publicado"), _("esperado")),
+                [(clave, d.campo, d.publicado, d.esperado) for clave, d in diferencias[:maximo]],
+            )
+            if len(diferencias) > maximo:
+                self._escribir(
+                    _("  … y %(n)d diferencias más (--max-diferencias)")
+                    % {"n": len(diferencias) - maximo}
+                )
+        no_verificables = resultado.no_verificables
+        if no_verificables:
+            self._escribir(_("Filas no verificables: %d") % no_verificables.total())
+            for motivo, cuantas in no_verificables.most_common():
+                self._escribir(f"  - {cuantas}: {motivo}")
+
+    def _tabla(self, titulos: tuple[str, ...], renglones: list[tuple[str, ...]]) -> None:
+        anchos = [len(t) for t in titulos]
+        for renglon in renglones:
+            anchos = [max(a, len(x)) for a, x in zip(anchos, renglon, strict=True)]
+        for renglon in (titulos, *renglones):
+            celdas = (x.ljust(ancho) for x, ancho in zip(renglon, anchos, strict=True))
+            self._escribir("  " + "  ".join(celdas).rstrip())

@@ -1,0 +1,112 @@
+"""`prep verificar-base`: output, exit codes, errors (call_command and the `prep` entry point)."""
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tests.publicacion.fabricas import CAMPECHE, SONORA, alterar_encabezado, alterar_fila
+
+DIP_LOC = next(r for r in CAMPECHE if r.parent.name == "20210607_2000" and "DIP_LOC" in r.name)
+
+
+def _ejecutar(*argumentos) -> tuple[list[str], CommandError | None]:
+    """The command's stdout lines and the CommandError it raised, if any."""
+    salida = io.StringIO()
+    try:
+        call_command("verificar_base", *map(str, argumentos), stdout=salida)
+    except CommandError as exc:
+        return salida.getvalue().splitlines(), exc
+    return salida.getvalue().splitlines(), None
+
+
+def _en_tabla(lineas: list[str], *celdas: str) -> bool:
+    return any(linea.split() == list(celdas) for linea in lineas)
+
+
+def test_archivo_real_con_actas_no_listadas():
+    lineas, error = _ejecutar(DIP_LOC)
+    assert error is None
+    assert lineas[-1] == "filas en desacuerdo: 2 de 1193"
+    texto = "\n".join(lineas)
+    assert "Elección: DIPUTACIONES LOCALES" in texto
+    assert "Corte: 07/06/2021 20:00 (UTC-5)" in texto
+    assert "participación calculada con casillas especiales (corte final)" in texto
+    assert "Inconsistencias.NO_CONTABILIZADAS" in texto
+    assert "Encabezado: coincide con las filas, con diferencias explicadas:" in texto
+    assert "10 actas esperadas no listadas en el archivo" in texto
+    assert _en_tabla(lineas, "040090C020003", "CONTABILIZADA", "1", "0")
+    assert "Filas no verificables: 267" in texto
+    assert "publicado como '2.5' y no '2.5000'" in texto
+
+
+def test_maximo_de_diferencias_mostradas():
+    lineas, _ = _ejecutar(DIP_LOC, "--max-diferencias", "1")
+    assert sum(linea.startswith("  040") for linea in lineas) == 1
+    assert "  … y 3 diferencias más (--max-diferencias)" in lineas
+    assert lineas[-1] == "filas en desacuerdo: 2 de 1193"
+
+
+def test_encabezado_que_no_coincide_sale_con_1(tmp_path):
+    texto = SONORA.read_text(encoding="utf-8-sig")
+    alterado = tmp_path / "SON_GOB_2021.csv"
+    alterado.write_text(alterar_fila(texto, "260001B01002", MC="71"), encoding="utf-8")
+    lineas, error = _ejecutar(alterado)
+    assert error is not None and error.returncode == 1
+    assert "Encabezado: NO coincide con las filas" in lineas
+    assert _en_tabla(lineas, "TOTAL_VOTOS_C_CS", "814690", "814691")
+    assert _en_tabla(lineas, "260001B01002", "TOTAL_VOTOS_CALCULADO", "430", "431")
+    assert lineas[-1] == "filas en desacuerdo: 1 de 3772"
+
+
+def test_cifra_del_encabezado_alterada_sale_con_1(tmp_path):
+    alterado = tmp_path / "DIP.csv"
+    alterado.write_text(alterar_encabezado(DIP_LOC.read_text(), ACTAS_FUERA_CATALOGO="2"))
+    _, error = _ejecutar(alterado)
+    assert error is not None and error.returncode == 1
+
+
+def test_archivo_inexistente_sale_con_2(tmp_path):
+    _, error = _ejecutar(tmp_path / "no-existe.csv")
+    assert error is not None and error.returncode == 2
+    assert "no se puede leer" in str(error)
+
+
+def test_archivo_sin_el_formato_sale_con_2(tmp_path):
+    otro = tmp_path / "otro.csv"
+    otro.write_text("nombre,edad\nAna,30\n")
+    _, error = _ejecutar(otro)
+    assert error is not None and error.returncode == 2
+    assert "no es una base de datos de resultados en formato INE" in str(error)
+
+
+def test_una_carpeta_sale_con_2(tmp_path):
+    _, error = _ejecutar(tmp_path)
+    assert error is not None and error.returncode == 2
+
+
+def _prep(*argumentos: str) -> subprocess.CompletedProcess:
+    prep = shutil.which(
+        "prep", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    )
+    assert prep is not None, "falta la orden prep (pip install -e .)"
+    return subprocess.run(
+        [prep, *argumentos], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_orden_prep(tmp_path):
+    proceso = _prep("verificar-base", str(SONORA))
+    assert proceso.returncode == 0, proceso.stderr
+    assert proceso.stdout.splitlines()[-1] == "filas en desacuerdo: 0 de 3772"
+    alterado = tmp_path / DIP_LOC.name
+    alterado.write_text(alterar_encabezado(DIP_LOC.read_text(), TOTAL_VOTOS_S_CS="1"))
+    proceso = _prep("verificar-base", str(alterado))
+    assert proceso.returncode == 1
+    assert proceso.stdout.splitlines()[-1] == "filas en desacuerdo: 2 de 1193"
+    assert "el encabezado no coincide" in proceso.stderr
