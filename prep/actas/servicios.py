@@ -68,6 +68,14 @@ def validar_cifras(cifras: CifrasActa, columnas: list[str]) -> CifrasActa:
     return CifrasActa({c: votos[c] for c in columnas}, otras)
 
 
+def _acta_bloqueada(acta_esperada: ActaEsperada) -> Acta:
+    """The acta esperada's record, created on first use and locked until the transaction ends."""
+    acta, _ = Acta.objects.select_for_update().get_or_create(
+        acta_esperada=acta_esperada, defaults={"eleccion_id": acta_esperada.eleccion_id}
+    )
+    return acta
+
+
 def registrar_resultado(
     acta_esperada: ActaEsperada,
     cifras: CifrasActa,
@@ -89,9 +97,7 @@ def registrar_resultado(
     if not (acopio or momento) <= (captura or momento) <= momento:
         raise ErrorDeDominio("las horas deben cumplir acopio ≤ captura ≤ verificación")
     with transaction.atomic():
-        acta, _ = Acta.objects.select_for_update().get_or_create(
-            acta_esperada=acta_esperada, defaults={"eleccion_id": acta_esperada.eleccion_id}
-        )
+        acta = _acta_bloqueada(acta_esperada)
         datos = cifras.a_json()
         if acta.estado == Acta.Estado.VERIFICADA and acta.cifras == datos:
             return acta
@@ -114,9 +120,7 @@ def registrar_sin_acta(
     causa = CausaSinActa(causa)
     momento = momento or timezone.now()
     with transaction.atomic():
-        acta, _ = Acta.objects.select_for_update().get_or_create(
-            acta_esperada=acta_esperada, defaults={"eleccion_id": acta_esperada.eleccion_id}
-        )
+        acta = _acta_bloqueada(acta_esperada)
         if acta.estado == Acta.Estado.SIN_ACTA and acta.causa_sin_acta == causa:
             return acta
         if acta.estado not in (Acta.Estado.ESPERADA, Acta.Estado.ACOPIADA, Acta.Estado.SIN_ACTA):

@@ -11,7 +11,12 @@ from zoneinfo import ZoneInfo
 
 from prep.actas.models import Acta as RegistroActa
 from prep.catalogo.models import ActaEsperada, Eleccion, clave_casilla
-from prep.publicacion.base_ine.columnas import ENCABEZADO, FORMATO_FECHA_HORA, NO_CAPTURADO
+from prep.publicacion.base_ine.columnas import (
+    ENCABEZADO,
+    FORMATO_FECHA_HORA,
+    IDENTIFICACION,
+    NO_CAPTURADO,
+)
 from prep.publicacion.base_ine.escritura import FilaActa, escribir_base, valores_encabezado
 from prep.reglas.acta import Acta, CausaSinActa, Registro, Ubicacion
 from prep.reglas.agregacion import Resultados, agregar
@@ -32,6 +37,7 @@ _GEOGRAFIA = {
     Eleccion.Tipo.DIPUTACION_LOCAL: ("ID_DISTRITO_LOCAL", "DISTRITO_LOCAL"),
     Eleccion.Tipo.AYUNTAMIENTO: ("ID_MUNICIPIO", "MUNICIPIO"),
 }
+_GEOGRAFICAS = frozenset(c for par in _GEOGRAFIA.values() for c in par)
 _FEDERALES = {Eleccion.Tipo.PRESIDENCIA, Eleccion.Tipo.SENADURIA, Eleccion.Tipo.DIPUTACION_FEDERAL}
 
 
@@ -49,20 +55,11 @@ class BasePublicada:
 
 
 def columnas_identificacion(eleccion: Eleccion) -> tuple[str, ...]:
-    """The identification columns of an election's database."""
-    return (
-        "CLAVE_CASILLA",
-        "CLAVE_ACTA",
-        "ID_ENTIDAD",
-        "ENTIDAD",
-        *_GEOGRAFIA[Eleccion.Tipo(eleccion.tipo)],
-        "SECCION",
-        "ID_CASILLA",
-        "TIPO_CASILLA",
-        "EXT_CONTIGUA",
-        "UBICACION_CASILLA",
-        "TIPO_ACTA",
-    )
+    """The identification columns of an election's database: INE order, with the geography
+    the election publishes beside the entidad."""
+    propias = _GEOGRAFIA[Eleccion.Tipo(eleccion.tipo)]
+    hasta = IDENTIFICACION.index("TIPO_ACTA") + 1
+    return tuple(c for c in IDENTIFICACION[:hasta] if c not in _GEOGRAFICAS or c in propias)
 
 
 def _cifra(valor: object) -> Cifra:

@@ -7,13 +7,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from prep.actas.servicios import ErrorDeDominio
 from prep.publicacion.base_ine.columnas import ENCABEZADO
 from prep.publicacion.base_ine.escritura import valores_encabezado
 from prep.simulacro import demo
+from prep.simulacro.opciones import agregar_opciones_eleccion, barra_de_progreso, validar_eleccion
 
 
 class Command(BaseCommand):
@@ -23,25 +23,13 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--casillas", type=int, default=2000, help=_("casillas (2000)"))
-        parser.add_argument("--semilla", type=int, default=2027, help=_("semilla (2027)"))
-        parser.add_argument(
-            "--elecciones", default="GOB,DIP_LOC", help=_("elecciones separadas por comas")
-        )
+        agregar_opciones_eleccion(parser)
 
-    def handle(self, *args, casillas: int, semilla: int, elecciones: str, **opciones):
-        if not 1 <= casillas <= 200_000:
-            raise CommandError(_("--casillas debe estar entre 1 y 200,000"))
+    def handle(self, *args, **opciones):
+        casillas, semilla, elecciones = validar_eleccion(opciones)
         consola = Console()
         inicio = time.perf_counter()
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=consola,
-            transient=False,
-        ) as progreso:
+        with barra_de_progreso(consola) as progreso:
 
             def avance(tarea: str, total: int):
                 id_tarea = progreso.add_task(tarea, total=total)
@@ -51,7 +39,7 @@ class Command(BaseCommand):
                 resultado = demo.ejecutar(
                     casillas,
                     semilla,
-                    tuple(e.strip().upper() for e in elecciones.split(",") if e.strip()),
+                    elecciones,
                     settings.VAR_DIR,
                     Path(settings.PREP_PUBLICACION_DIR),
                     avance,

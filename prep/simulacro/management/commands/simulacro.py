@@ -12,21 +12,23 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from prep.simulacro import imagenes
 from prep.simulacro.escritura import archivos, escribir
 from prep.simulacro.generador import (
     CASOS,
-    ELECCIONES,
     EleccionSintetica,
     Proporciones,
     generar,
-    normalizar_elecciones,
+)
+from prep.simulacro.opciones import (
+    agregar_opciones_eleccion,
+    barra_de_progreso,
+    entero,
+    validar_eleccion,
 )
 
-MAX_CASILLAS = 200_000
 MAX_SUMA_PROPORCIONES = 0.5
 ETIQUETAS_CASOS = {
     "sin_acta": gettext_lazy("Sin Acta"),
@@ -69,16 +71,7 @@ class Command(BaseCommand):
                 " con sus inconsistencias inyectadas."
             ),
         )
-        generar_.add_argument(
-            "--casillas", default="2000", help=_("número de casillas, de 1 a 200,000 (2000)")
-        )
-        generar_.add_argument("--semilla", default="2027", help=_("semilla, entero ≥ 0 (2027)"))
-        generar_.add_argument(
-            "--elecciones",
-            default="GOB,DIP_LOC",
-            help=_("elecciones separadas por comas, de: %(claves)s (GOB,DIP_LOC)")
-            % {"claves": ", ".join(ELECCIONES)},
-        )
+        agregar_opciones_eleccion(generar_)
         generar_.add_argument(
             "--salida",
             default=None,
@@ -100,13 +93,7 @@ class Command(BaseCommand):
         pedido = validar(opciones)
         consola = Console()
         inicio = time.perf_counter()
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=consola,
-        ) as progreso:
+        with barra_de_progreso(consola) as progreso:
             tarea = progreso.add_task(_("Generando la elección sintética"), total=1)
             sintetica = generar(
                 pedido.casillas, pedido.semilla, pedido.elecciones, pedido.proporciones
@@ -129,16 +116,7 @@ class Command(BaseCommand):
 
 def validar(opciones: dict) -> Pedido:
     """The arguments as a Pedido, or CommandError with the reason in Spanish."""
-    casillas = _entero(opciones["casillas"], "--casillas")
-    if not 1 <= casillas <= MAX_CASILLAS:
-        raise CommandError(_("--casillas debe estar entre 1 y 200,000; se recibió %s") % casillas)
-    semilla = _entero(opciones["semilla"], "--semilla")
-    if semilla < 0:
-        raise CommandError(_("--semilla debe ser un entero mayor o igual que 0"))
-    try:
-        elecciones = normalizar_elecciones(opciones["elecciones"].split(","))
-    except ValueError as exc:
-        raise CommandError(f"--elecciones: {exc}") from exc
+    casillas, semilla, elecciones = validar_eleccion(opciones)
     return Pedido(
         casillas=casillas,
         semilla=semilla,
@@ -149,18 +127,10 @@ def validar(opciones: dict) -> Pedido:
     )
 
 
-def _entero(texto: str, opcion: str) -> int:
-    try:
-        return int(texto.replace(",", "").replace("_", ""))
-    except ValueError:
-        raise CommandError(_("%(opcion)s debe ser un número entero; se recibió %(texto)r")
-                           % {"opcion": opcion, "texto": texto}) from None  # fmt: skip
-
-
 def _imagenes(texto: str) -> int | None:
     if texto.strip().lower() == "todas":
         return None
-    cuantas = _entero(texto, "--imagenes")
+    cuantas = entero(texto, "--imagenes")
     if cuantas < 0:
         raise CommandError(_("--imagenes debe ser 0 o más, o 'todas'"))
     return cuantas
