@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "prep.catalogo",
+    "prep.cuentas",
+    "prep.bitacora",
     "prep.actas",
     "prep.simulacro",
     "prep.publicacion",

@@ -1,3 +1,9 @@
-"""URL routes. The operator application and API arrive with the CATD/CCV phases."""
+"""URL routes: the JSON API under /api/v1/ and the operators' pages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from prep.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+]

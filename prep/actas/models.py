@@ -15,8 +15,6 @@ class Acta(models.Model):
         ESPERADA = "esperada", _("esperada")
         ACOPIADA = "acopiada", _("acopiada")
         DIGITALIZADA = "digitalizada", _("digitalizada")
-        PENDIENTE_CLASIFICACION = "pendiente_clasificacion", _("pendiente de clasificación")
-        CLASIFICADA = "clasificada", _("clasificada")
         CAPTURADA_1 = "capturada_1", _("capturada una vez")
         CAPTURADA_2 = "capturada_2", _("capturada dos veces")
         EN_CONFLICTO = "en_conflicto", _("en conflicto")

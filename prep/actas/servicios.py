@@ -24,7 +24,20 @@ CAMPOS_ACTA = (
 
 
 class ErrorDeDominio(ValueError):
-    """A request the domain refuses; the message is for the user, in Spanish."""
+    """A request the domain refuses; the message is for the user, in Spanish. `codigo` and
+    `estado` are what the API answers with."""
+
+    def __init__(self, mensaje: str, codigo: str = "rechazado", estado: int = 409) -> None:
+        super().__init__(mensaje)
+        self.codigo = codigo
+        self.estado = estado
+
+
+class SinPermiso(ErrorDeDominio):
+    """The actor's role or centro does not allow the action."""
+
+    def __init__(self, mensaje: str = "su rol o su centro no permite esta acción") -> None:
+        super().__init__(mensaje, "sin_permiso", 403)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Bitácora: append-only, hash-chained audit log of every state change."""

@@ -1,0 +1,1 @@
+"""Cuentas: users, roles scoped to a CATD/CCV, device tokens, login throttling."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CuentasConfig(AppConfig):
+    name = "prep.cuentas"
+    verbose_name = "Cuentas"

@@ -1,0 +1,64 @@
+"""Least privilege: which role may do what, and over which actas (its centro's scope).
+
+Every view and API endpoint asks `puede()`; the table below is the single source of truth, and
+the permissions-matrix test walks it.
+"""
+
+from enum import StrEnum
+
+from prep.cuentas.models import Rol
+
+
+class Permiso(StrEnum):
+    """Actions a person or device may be allowed to do."""
+
+    ACOPIO = "acopio.registrar"
+    DIGITALIZACION = "digitalizacion.subir"
+    CLASIFICACION = "digitalizacion.clasificar"
+    CAPTURA = "captura.capturar"
+    VERIFICACION = "verificacion.resolver"
+    EMPAQUETADO = "empaquetado.registrar"
+    TABLERO = "tablero.ver"
+    BITACORA = "bitacora.ver"
+    CUENTAS = "cuentas.administrar"
+
+
+PERMISOS: dict[Permiso, frozenset[Rol]] = {
+    Permiso.ACOPIO: frozenset({Rol.ACOPIADOR, Rol.COORDINADOR}),
+    Permiso.DIGITALIZACION: frozenset({Rol.DIGITALIZADOR, Rol.COORDINADOR}),
+    Permiso.CLASIFICACION: frozenset({Rol.DIGITALIZADOR, Rol.COORDINADOR}),
+    Permiso.CAPTURA: frozenset({Rol.CAPTURISTA}),
+    Permiso.VERIFICACION: frozenset({Rol.VERIFICADOR, Rol.COORDINADOR}),
+    Permiso.EMPAQUETADO: frozenset({Rol.ACOPIADOR, Rol.COORDINADOR}),
+    Permiso.TABLERO: frozenset({Rol.COORDINADOR, Rol.ADMINISTRADOR, Rol.AUDITOR}),
+    Permiso.BITACORA: frozenset({Rol.ADMINISTRADOR, Rol.AUDITOR}),
+    Permiso.CUENTAS: frozenset({Rol.ADMINISTRADOR}),
+}
+
+# Devices only upload images: a stolen phone can do nothing else.
+PERMISOS_DISPOSITIVO = frozenset({Permiso.DIGITALIZACION})
+
+
+def rol_de(usuario) -> Rol | None:
+    """The user's role, or None for an anonymous user or one without a profile."""
+    if not getattr(usuario, "is_authenticated", False) or not usuario.is_active:
+        return None
+    perfil = getattr(usuario, "perfil", None)
+    return Rol(perfil.rol) if perfil else None
+
+
+def puede(usuario, permiso: Permiso) -> bool:
+    """True when the user's role grants the permission."""
+    rol = rol_de(usuario)
+    return rol is not None and rol in PERMISOS[permiso]
+
+
+def en_alcance(centro, seccion) -> bool:
+    """True when the centro serves the sección's distrito (a centro with no distritos serves the
+    whole entidad). `centro` None (administrador, auditor) has no operational scope limit."""
+    if centro is None:
+        return True
+    distritos = set(centro.distritos.values_list("id", flat=True))
+    return not distritos or bool(
+        {seccion.distrito_local_id, seccion.distrito_federal_id} & distritos
+    )
