@@ -44,6 +44,12 @@ INSTALLED_APPS = [
     "prep.cuentas",
     "prep.bitacora",
     "prep.actas",
+    "prep.acopio",
+    "prep.digitalizacion",
+    "prep.captura",
+    "prep.verificacion",
+    "prep.empaquetado",
+    "prep.tablero",
     "prep.simulacro",
     "prep.publicacion",
 ]

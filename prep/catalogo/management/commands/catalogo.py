@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from prep.catalogo.importacion import ErrorDeImportacion, conteos, importar
+from prep.catalogo.importacion import conteos, importar
+from prep.catalogo.lectura import ErrorDeImportacion
 
 
 class Command(BaseCommand):

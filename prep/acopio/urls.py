@@ -1,0 +1,4 @@
+"""Páginas de Acopio."""
+
+app_name = "acopio"
+urlpatterns: list = []

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CapturaConfig(AppConfig):
+    name = "prep.captura"
+    verbose_name = "Captura"

@@ -1,0 +1,4 @@
+"""Páginas de Captura."""
+
+app_name = "captura"
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Páginas de cuentas: entrar y salir."""
+
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Páginas de Digitalización."""
+
+app_name = "digitalizacion"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Páginas de Empaquetado."""
+
+app_name = "empaquetado"
+urlpatterns: list = []

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TableroConfig(AppConfig):
+    name = "prep.tablero"
+    verbose_name = "Tablero"

@@ -1,0 +1,4 @@
+"""Páginas de Tablero."""
+
+app_name = "tablero"
+urlpatterns: list = []

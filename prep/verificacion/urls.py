@@ -1,0 +1,4 @@
+"""Páginas de Verificación."""
+
+app_name = "verificacion"
+urlpatterns: list = []
