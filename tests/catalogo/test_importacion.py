@@ -13,7 +13,8 @@ from django.core.management.base import CommandError
 
 from prep.actas.models import Acta
 from prep.catalogo import importacion
-from prep.catalogo.importacion import ErrorDeImportacion, conteos, importar, vaciar_catalogo
+from prep.catalogo.importacion import conteos, importar, vaciar_catalogo
+from prep.catalogo.lectura import ErrorDeImportacion
 from prep.catalogo.models import (
     ActaEsperada,
     Casilla,

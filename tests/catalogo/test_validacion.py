@@ -3,7 +3,7 @@ line, column and reason (docs/catalogo.md)."""
 
 import pytest
 
-from prep.catalogo.importacion import ErrorDeImportacion, leer_catalogo
+from prep.catalogo.lectura import ErrorDeImportacion, leer_catalogo
 from tests.catalogo.fabricas import CASILLAS, ELECCIONES, catalogo_valido, escribir_catalogo
 
 ACTAS_ESPERADAS = [
