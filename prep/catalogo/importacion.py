@@ -39,6 +39,7 @@ from prep.catalogo.models import (
     ProcesoElectoral,
     Seccion,
 )
+from prep.cuentas.models import Centro
 
 # Catalog tables in display order, for summaries.
 MODELOS = (
@@ -84,6 +85,14 @@ def _revisar_base(reemplazar: bool) -> bool:
             " --reemplazar para sustituirlo mientras no haya actas registradas."
         )
         raise ErrorDeImportacion(motivo % datos)
+    if Centro.distritos.through.objects.exists():
+        raise ErrorDeImportacion(
+            _(
+                "No se puede reemplazar el catálogo (%(proceso)s): hay centros con distritos"
+                " asignados, que perderían su alcance. Quite esas asignaciones primero."
+            )
+            % datos
+        )
     registradas = Acta.objects.count()
     if registradas:
         motivo = _(
@@ -107,6 +116,8 @@ def vaciar_catalogo() -> None:
         *MODELOS,
         Coalicion.partidos.through,
         ColumnaVoto.partidos.through,
+        # A centro's scope points at distritos: the links go with the distritos they name.
+        Centro.distritos.through,
     )
     with transaction.atomic():
         if connection.vendor == "postgresql":

@@ -20,11 +20,13 @@ from prep.catalogo.models import (
     Casilla,
     Coalicion,
     ColumnaVoto,
+    Distrito,
     Eleccion,
     Partido,
     ProcesoElectoral,
     Seccion,
 )
+from prep.cuentas.models import Centro
 from tests.catalogo.fabricas import CASILLAS, ELECCIONES, catalogo_valido, escribir_catalogo
 
 CONTEOS_VALIDO = {
@@ -269,3 +271,15 @@ def test_prep_catalogo_importar_en_un_proceso_aparte(tmp_path):
 
     ayuda = _prep("--help", cwd=tmp_path)
     assert "Catálogo electoral: importar archivos CSV" in ayuda.stdout
+
+
+@pytest.mark.django_db
+def test_no_reemplaza_si_hay_centros_con_distritos(tmp_path):
+    importar(escribir_catalogo(tmp_path / "uno"))
+    centro = Centro.objects.create(clave="CATD-01", nombre="Centro 1", tipo=Centro.Tipo.CATD)
+    centro.distritos.set(Distrito.objects.all()[:1])
+    antes = conteos()
+    with pytest.raises(ErrorDeImportacion, match="perderían su alcance"):
+        importar(escribir_catalogo(tmp_path / "dos"), reemplazar=True)
+    assert conteos() == antes
+    assert centro.distritos.count() == 1
