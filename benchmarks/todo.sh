@@ -14,6 +14,12 @@ if [[ -n "${PREP_DATABASE_URL:-}" ]]; then
     echo "== importación del catálogo nacional (PostgreSQL)"
     python benchmarks/catalogo.py "$@"
 fi
+echo "== tablero del coordinador sobre el catálogo nacional"
+env -u PREP_DATABASE_URL python benchmarks/tablero.py "$@"
+echo "== captura: latencia de la API con capturistas concurrentes (2,000 casillas)"
+python benchmarks/captura.py
+echo "== digitalización: subida + hash + clasificación"
+python benchmarks/digitalizacion.py
 echo "== demostración (prep demo, 2,000 casillas)"
 tmp=$(mktemp -d)
 (cd "$tmp" && env -u PREP_DATABASE_URL /usr/bin/time -f "prep demo: %e s, memoria máxima %M KB" prep demo >/dev/null)

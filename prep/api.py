@@ -76,4 +76,7 @@ def _dominio(request, exc: ErrorDeDominio):
 
 @api.exception_handler(HttpError)
 def _http(request, exc: HttpError):
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        # ninja's own refusal is in English.
+        return error(request, 403, "csrf", "falta el token CSRF o no es válido; recargue la página")
     return error(request, exc.status_code, getattr(exc, "codigo", "error"), str(exc))

@@ -127,11 +127,36 @@ STATIC_ROOT = VAR_DIR / "static"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
+# One shift at most from login, and nothing left open on a shared CATD workstation once the
+# browser is closed.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+LOGIN_URL = "entrar"
+CSRF_FAILURE_VIEW = "prep.cuentas.vistas.csrf_rechazado"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 PREP_PUBLICACION_DIR = Path(os.environ.get("PREP_PUBLICACION_DIR", Path.cwd() / "publicacion"))
+
+# How long a capturista keeps the acta the capture queue handed them before another may take it.
+PREP_CAPTURA_PLAZO_SEGUNDOS = int(os.environ.get("PREP_CAPTURA_PLAZO_SEGUNDOS", 600))
+
+# Acta images: a local folder (VAR_DIR/imagenes) unless PREP_IMAGENES_URL names a bucket
+# (s3://bucket/prefix; credentials from the standard AWS variables, PREP_S3_ENDPOINT for a
+# non-AWS S3-compatible service). Uploads larger or with more pixels than these are refused.
+PREP_IMAGENES_URL = os.environ.get("PREP_IMAGENES_URL", "")
+PREP_S3_ENDPOINT = os.environ.get("PREP_S3_ENDPOINT", "")
+PREP_IMAGEN_MAX_BYTES = int(os.environ.get("PREP_IMAGEN_MAX_BYTES", 15 * 1024 * 1024))
+PREP_IMAGEN_MAX_PIXELES = int(os.environ.get("PREP_IMAGEN_MAX_PIXELES", 60_000_000))
 
 LOGGING = {
     "version": 1,

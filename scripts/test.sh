@@ -60,6 +60,22 @@ pytest_estricto() {
     fi
 }
 
+# Debian packages the tests drive for real: Chromium (Playwright uses /usr/bin/chromium; it never
+# downloads a browser) and the fonts the acta images are drawn with. apt only when missing.
+titulo "Paquetes del sistema (chromium, fuentes)"
+FALTAN=()
+[[ -x /usr/bin/chromium ]] || FALTAN+=(chromium)
+[[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || FALTAN+=(fonts-dejavu-core)
+if ((${#FALTAN[@]})); then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${FALTAN[@]}" >/dev/null
+    echo "instalados: ${FALTAN[*]}"
+else
+    echo "ya instalados"
+fi
+fin_paso
+
 titulo "Dependencias de Python (pip install -e '.[dev]')"
 "$PYTHON" -m pip install --quiet --editable '.[dev]'
 fin_paso

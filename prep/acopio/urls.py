@@ -1,4 +1,8 @@
 """Páginas de Acopio."""
 
+from django.urls import path
+
+from prep.acopio import vistas
+
 app_name = "acopio"
-urlpatterns: list = []
+urlpatterns = [path("", vistas.inicio, name="inicio")]

@@ -72,7 +72,11 @@ class Acta(models.Model):
     class Meta:
         verbose_name = _("acta")
         verbose_name_plural = _("actas")
-        indexes = [models.Index(fields=["eleccion", "estado"])]
+        # The second index serves the capture queue: actas in a state, oldest change first.
+        indexes = [
+            models.Index(fields=["eleccion", "estado"]),
+            models.Index(fields=["estado", "actualizada"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(acta_esperada__isnull=False)

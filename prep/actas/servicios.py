@@ -9,7 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from prep.actas.models import Acta
+from prep.bitacora.servicios import registrar
 from prep.catalogo.models import ActaEsperada, Eleccion
+from prep.cuentas.identidad import SISTEMA, Actor
 from prep.reglas.acta import CausaSinActa
 from prep.reglas.cifras import Cifra, validar
 
@@ -81,7 +83,7 @@ def validar_cifras(cifras: CifrasActa, columnas: list[str]) -> CifrasActa:
     return CifrasActa({c: votos[c] for c in columnas}, otras)
 
 
-def _acta_bloqueada(acta_esperada: ActaEsperada) -> Acta:
+def acta_bloqueada(acta_esperada: ActaEsperada) -> Acta:
     """The acta esperada's record, created on first use and locked until the transaction ends."""
     acta, _ = Acta.objects.select_for_update().get_or_create(
         acta_esperada=acta_esperada, defaults={"eleccion_id": acta_esperada.eleccion_id}
@@ -110,7 +112,7 @@ def registrar_resultado(
     if not (acopio or momento) <= (captura or momento) <= momento:
         raise ErrorDeDominio("las horas deben cumplir acopio ≤ captura ≤ verificación")
     with transaction.atomic():
-        acta = _acta_bloqueada(acta_esperada)
+        acta = acta_bloqueada(acta_esperada)
         datos = cifras.a_json()
         if acta.estado == Acta.Estado.VERIFICADA and acta.cifras == datos:
             return acta
@@ -127,13 +129,20 @@ def registrar_resultado(
 
 
 def registrar_sin_acta(
-    acta_esperada: ActaEsperada, causa: CausaSinActa, *, momento: datetime | None = None
+    acta_esperada: ActaEsperada,
+    causa: CausaSinActa,
+    *,
+    momento: datetime | None = None,
+    actor: Actor = SISTEMA,
 ) -> Acta:
-    """R6: the paquete reached the CATD without the Acta PREP."""
+    """R6: the paquete reached the CATD without the Acta PREP (one bitácora entry)."""
+    # transiciones imports this module (ErrorDeDominio): import it when first needed.
+    from prep.actas.transiciones import aplicar
+
     causa = CausaSinActa(causa)
     momento = momento or timezone.now()
     with transaction.atomic():
-        acta = _acta_bloqueada(acta_esperada)
+        acta = acta_bloqueada(acta_esperada)
         if acta.estado == Acta.Estado.SIN_ACTA and acta.causa_sin_acta == causa:
             return acta
         if acta.estado not in (Acta.Estado.ESPERADA, Acta.Estado.ACOPIADA, Acta.Estado.SIN_ACTA):
@@ -141,29 +150,50 @@ def registrar_sin_acta(
                 f"el acta {acta_esperada.clave} ya tiene imagen o cifras; no puede registrarse"
                 " como Sin Acta"
             )
-        acta.estado = Acta.Estado.SIN_ACTA
-        acta.causa_sin_acta = causa.value
-        acta.cifras = {}
-        acta.fecha_hora_acopio = acta.fecha_hora_acopio or momento
-        acta.fecha_hora_captura = momento
-        acta.fecha_hora_verificacion = momento
-        acta.save()
-    return acta
+        return aplicar(
+            acta,
+            actor,
+            "acta.sin_acta",
+            estado=Acta.Estado.SIN_ACTA,
+            causa_sin_acta=causa.value,
+            cifras={},
+            fecha_hora_acopio=acta.fecha_hora_acopio or momento,
+            fecha_hora_captura=momento,
+            fecha_hora_verificacion=momento,
+        )
 
 
 def registrar_fuera_de_catalogo(
-    eleccion: Eleccion, identificacion: str, *, momento: datetime | None = None
+    eleccion: Eleccion,
+    identificacion: str,
+    *,
+    momento: datetime | None = None,
+    actor: Actor = SISTEMA,
 ) -> Acta:
-    """R7: an acta whose identification matches no acta esperada."""
+    """R7: an acta whose identification matches no acta esperada (one bitácora entry when it
+    is first recorded; recording it again changes nothing)."""
     identificacion = identificacion.strip()
     if not identificacion:
         raise ErrorDeDominio("falta la identificación leída del acta fuera de catálogo")
     momento = momento or timezone.now()
     with transaction.atomic():
-        acta, _ = Acta.objects.get_or_create(
+        acta, creada = Acta.objects.get_or_create(
             eleccion=eleccion,
             acta_esperada=None,
             identificacion=identificacion,
             defaults={"estado": Acta.Estado.FUERA_DE_CATALOGO, "fecha_hora_acopio": momento},
         )
+        if creada:
+            registrar(
+                actor.nombre,
+                "acta.fuera_de_catalogo",
+                f"acta:{acta.pk}",
+                None,
+                {
+                    "eleccion": eleccion.tipo,
+                    "identificacion": identificacion,
+                    "estado": acta.estado,
+                    "fecha_hora_acopio": momento.isoformat(),
+                },
+            )
     return acta

@@ -30,10 +30,20 @@ def _valor(v):
     return v.isoformat() if hasattr(v, "isoformat") else v
 
 
-def aplicar(acta: Acta, actor: Actor, accion: str, estado: str | None = None, **campos) -> Acta:
+def aplicar(
+    acta: Acta,
+    actor: Actor,
+    accion: str,
+    estado: str | None = None,
+    *,
+    detalle: dict | None = None,
+    **campos,
+) -> Acta:
     """Change the acta's state and/or fields and record it in the bitácora, atomically.
 
-    Refuses a state the life cycle does not allow after the current one.
+    Refuses a state the life cycle does not allow after the current one. `detalle` is recorded
+    in the entry's `despues` (under "detalle") but not stored on the acta: what justified the
+    change, e.g. a verificador's reasons or the rule engine's verdict.
     """
     if estado is not None and estado != acta.estado and estado not in SIGUIENTES[acta.estado]:
         raise ErrorDeDominio(
@@ -52,6 +62,9 @@ def aplicar(acta: Acta, actor: Actor, accion: str, estado: str | None = None, **
             accion,
             f"acta:{acta.pk}",
             antes,
-            {k: _valor(v) for k, v in cambios.items()},
+            {
+                **{k: _valor(v) for k, v in cambios.items()},
+                **({"detalle": detalle} if detalle else {}),
+            },
         )
     return acta

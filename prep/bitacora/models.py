@@ -10,9 +10,9 @@ class Entrada(models.Model):
 
     numero = models.PositiveBigIntegerField(_("número"), unique=True)
     momento = models.DateTimeField(_("momento"))
-    actor = models.CharField(_("actor"), max_length=150)
+    actor = models.CharField(_("actor"), max_length=200)
     accion = models.CharField(_("acción"), max_length=60)
-    objeto = models.CharField(_("objeto"), max_length=120)
+    objeto = models.CharField(_("objeto"), max_length=200)
     antes = models.JSONField(_("antes"), null=True, blank=True)
     despues = models.JSONField(_("después"), null=True, blank=True)
     hash_anterior = models.CharField(_("hash anterior"), max_length=64)

@@ -9,6 +9,7 @@ only one that needs it, small.
 from collections.abc import Hashable, Iterable, Sequence
 from pathlib import Path
 
+from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Model
@@ -103,6 +104,29 @@ def _revisar_base(reemplazar: bool) -> bool:
     return True
 
 
+def dependientes(modelos: Iterable[type[Model]]) -> list[type[Model]]:
+    """The given models plus every model (and many-to-many table) whose rows point at them,
+    directly or through others: what must go when they are emptied. Centros keep their rows
+    but lose the links to distritos that no longer exist; the bitácora names objects by text
+    and is never touched."""
+    incluidos = set(modelos)
+    cambio = True
+    while cambio:
+        cambio = False
+        for modelo in apps.get_models(include_auto_created=True):
+            if modelo in incluidos:
+                continue
+            destinos = {
+                campo.related_model
+                for campo in modelo._meta.get_fields()
+                if campo.many_to_one or (campo.one_to_one and campo.concrete)
+            }
+            if destinos & incluidos:
+                incluidos.add(modelo)
+                cambio = True
+    return sorted(incluidos, key=lambda m: m._meta.db_table)
+
+
 def vaciar_catalogo() -> None:
     """Delete the whole catálogo and every acta recorded against it.
 
@@ -111,14 +135,7 @@ def vaciar_catalogo() -> None:
     """
     # Django's flush SQL: one TRUNCATE on PostgreSQL, plain DELETEs on SQLite. QuerySet.delete()
     # would load every row into memory to honour the PROTECT foreign keys.
-    modelos = (
-        Acta,
-        *MODELOS,
-        Coalicion.partidos.through,
-        ColumnaVoto.partidos.through,
-        # A centro's scope points at distritos: the links go with the distritos they name.
-        Centro.distritos.through,
-    )
+    modelos = dependientes((Acta, *MODELOS))
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # TRUNCATE refuses tables with deferred foreign-key checks still pending in this

@@ -15,6 +15,7 @@ class Permiso(StrEnum):
     ACOPIO = "acopio.registrar"
     DIGITALIZACION = "digitalizacion.subir"
     CLASIFICACION = "digitalizacion.clasificar"
+    IMAGENES = "digitalizacion.ver_imagenes"
     CAPTURA = "captura.capturar"
     VERIFICACION = "verificacion.resolver"
     EMPAQUETADO = "empaquetado.registrar"
@@ -27,6 +28,10 @@ PERMISOS: dict[Permiso, frozenset[Rol]] = {
     Permiso.ACOPIO: frozenset({Rol.ACOPIADOR, Rol.COORDINADOR}),
     Permiso.DIGITALIZACION: frozenset({Rol.DIGITALIZADOR, Rol.COORDINADOR}),
     Permiso.CLASIFICACION: frozenset({Rol.DIGITALIZADOR, Rol.COORDINADOR}),
+    # Whoever works from the image (or audits it); still limited to the centro's actas.
+    Permiso.IMAGENES: frozenset(
+        {Rol.DIGITALIZADOR, Rol.CAPTURISTA, Rol.VERIFICADOR, Rol.COORDINADOR, Rol.AUDITOR}
+    ),
     Permiso.CAPTURA: frozenset({Rol.CAPTURISTA}),
     Permiso.VERIFICACION: frozenset({Rol.VERIFICADOR, Rol.COORDINADOR}),
     Permiso.EMPAQUETADO: frozenset({Rol.ACOPIADOR, Rol.COORDINADOR}),

@@ -1,4 +1,8 @@
 """Páginas de Empaquetado."""
 
+from django.urls import path
+
+from prep.empaquetado import vistas
+
 app_name = "empaquetado"
-urlpatterns: list = []
+urlpatterns = [path("", vistas.inicio, name="inicio")]

@@ -1,4 +1,8 @@
 """Páginas de Tablero."""
 
+from django.urls import path
+
+from prep.tablero import vistas
+
 app_name = "tablero"
-urlpatterns: list = []
+urlpatterns = [path("", vistas.inicio, name="inicio")]

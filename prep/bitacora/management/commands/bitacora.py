@@ -1,19 +1,22 @@
 """`prep bitacora verificar|exportar`: check the audit log's hash chain, or export a copy."""
 
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from prep.bitacora.cadena import verificar_cadena
+from prep.bitacora.cadena import Resultado, Verificador
 from prep.bitacora.models import Entrada
-from prep.bitacora.servicios import como_dict
+from prep.bitacora.servicios import como_dict, verificar_base
 
 
 class Command(BaseCommand):
     help = _(
         "Bitácora: verificar la cadena de hashes (en la base o en una copia) o exportar una copia."
+        "\n\nSale con código 0 sólo si la cadena está íntegra; cada falla nombra la entrada."
     )
 
     def add_arguments(self, parser):
@@ -30,59 +33,72 @@ class Command(BaseCommand):
     def handle(self, *args, accion: str, archivo: str | None = None, **opciones):
         if accion == "exportar":
             self._exportar(Path(archivo))
+        elif archivo:
+            ruta = Path(archivo)
+            verificador = Verificador()
+            for entrada in self._leer(ruta):
+                verificador.revisar(entrada)
+            self._informar(verificador.terminar(), str(ruta))
         else:
-            self._verificar(Path(archivo) if archivo else None)
+            self._informar(verificar_base(), _("la base de datos"))
 
     def _exportar(self, destino: Path) -> None:
+        # Written beside the destination and renamed once complete and on disk, so that an
+        # interrupted export never leaves a truncated copy under the final name.
         temporal = destino.with_name(destino.name + ".tmp")
+        n = 0
         try:
             with temporal.open("w", encoding="utf-8") as salida:
-                n = 0
                 for entrada in Entrada.objects.order_by("numero").iterator(chunk_size=2000):
                     salida.write(json.dumps(como_dict(entrada), ensure_ascii=False) + "\n")
                     n += 1
+                salida.flush()
+                os.fsync(salida.fileno())
             temporal.replace(destino)
         except OSError as exc:
+            temporal.unlink(missing_ok=True)
             raise CommandError(
                 _("no se pudo escribir %(ruta)s: %(error)s")
                 % {"ruta": destino, "error": exc.strerror}
             ) from exc
         self.stdout.write(_("%(n)d entradas exportadas a %(ruta)s") % {"n": n, "ruta": destino})
 
-    def _verificar(self, archivo: Path | None) -> None:
-        if archivo:
-            entradas = self._leer(archivo)
-        else:
-            consulta = Entrada.objects.order_by("numero").iterator(chunk_size=2000)
-            entradas = (como_dict(e) for e in consulta)
-        fallas, total = verificar_cadena(entradas)
-        origen = str(archivo) if archivo else _("la base de datos")
-        for falla in fallas:
+    def _informar(self, resultado: Resultado, origen: str) -> None:
+        for falla in resultado.fallas:
             self.stdout.write(str(falla))
-        if fallas:
+        if not resultado.integra:
             raise CommandError(
                 _("bitácora alterada en %(origen)s: %(n)d fallas en %(total)d entradas")
-                % {"origen": origen, "n": len(fallas), "total": total}
+                % {"origen": origen, "n": len(resultado.fallas), "total": resultado.total}
             )
         self.stdout.write(
-            _("bitácora íntegra: %(total)d entradas en %(origen)s")
-            % {"total": total, "origen": origen}
+            _(
+                "bitácora íntegra: %(total)d entradas en %(origen)s;"
+                " última: %(numero)d, hash %(hash)s"
+            )
+            % {
+                "total": resultado.total,
+                "origen": origen,
+                "numero": resultado.ultimo_numero,
+                "hash": resultado.ultimo_hash,
+            }
         )
 
-    def _leer(self, archivo: Path):
+    def _leer(self, archivo: Path) -> Iterator:
         try:
-            lineas = archivo.read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
+            with archivo.open(encoding="utf-8") as entrada:
+                for numero, linea in enumerate(entrada, start=1):
+                    if not linea.strip():
+                        continue
+                    try:
+                        yield json.loads(linea)
+                    except json.JSONDecodeError as exc:
+                        raise CommandError(
+                            _("%(ruta)s:%(linea)d: no es JSON válido (%(error)s)")
+                            % {"ruta": archivo, "linea": numero, "error": exc.msg}
+                        ) from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            motivo = getattr(exc, "strerror", None) or _("no es texto UTF-8")
             raise CommandError(
-                _("no se pudo leer %(ruta)s: %(error)s") % {"ruta": archivo, "error": exc.strerror}
+                _("no se pudo leer %(ruta)s: %(error)s") % {"ruta": archivo, "error": motivo}
             ) from exc
-        for numero, linea in enumerate(lineas, start=1):
-            if not linea.strip():
-                continue
-            try:
-                yield json.loads(linea)
-            except json.JSONDecodeError as exc:
-                raise CommandError(
-                    _("%(ruta)s:%(linea)d: no es JSON válido (%(error)s)")
-                    % {"ruta": archivo, "linea": numero, "error": exc.msg}
-                ) from exc

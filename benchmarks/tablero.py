@@ -1,0 +1,144 @@
+"""Time the coordinator's tablero on a national catálogo with every acta recorded.
+
+    python benchmarks/tablero.py [--casillas 170000]
+
+Imports the national synthetic catálogo (≈ 510,000 actas esperadas), records an acta for each
+in a spread of states with acopio and verificación times, registers one CATD per distrito
+federal plus CCVs, and times the tablero of an administrador (every centro) and of one CATD's
+coordinador. Uses a fresh SQLite database in a temporary folder, or the empty PostgreSQL
+database named by PREP_DATABASE_URL.
+"""
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ESTADOS = (
+    ["verificada"] * 6
+    + ["publicada", "acopiada", "digitalizada", "capturada_1", "capturada_2", "en_conflicto"]
+    + ["sin_acta"]
+)
+INICIO = datetime(2027, 6, 6, 20, 0, tzinfo=UTC)
+
+
+def _filas(esperadas: list[tuple[int, int]]):
+    ahora = datetime.now(UTC)
+    for acta_id, eleccion_id in esperadas:
+        estado = ESTADOS[acta_id % len(ESTADOS)]
+        acopio = INICIO + timedelta(seconds=acta_id % 36_000)
+        verificada = estado in ("verificada", "publicada")
+        verificacion = acopio + timedelta(seconds=60 + acta_id % 1_800) if verificada else None
+        yield (
+            eleccion_id, acta_id, estado, "", "{}", "", acopio, None, verificacion,
+            "CATD", "Escáner", "Acta PREP", "", False, ahora,
+        )  # fmt: skip
+
+
+def _registrar_actas() -> int:
+    """One acta record per acta esperada, written without the ORM (as the catálogo import)."""
+    from django.db import connection, transaction
+
+    from prep.catalogo.models import ActaEsperada
+
+    esperadas = list(ActaEsperada.objects.values_list("pk", "eleccion_id"))
+    columnas = (
+        "eleccion_id, acta_esperada_id, estado, identificacion, cifras, causa_sin_acta,"
+        " fecha_hora_acopio, fecha_hora_captura, fecha_hora_verificacion, origen, digitalizacion,"
+        " tipo_documento, codigo_integridad, cotejada, actualizada"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY actas_acta ({columnas}) FROM STDIN") as copia:
+                for fila in _filas(esperadas):
+                    copia.write_row(fila)
+        else:
+            marcas = ", ".join(["%s"] * 15)
+            cursor.executemany(
+                f"INSERT INTO actas_acta ({columnas}) VALUES ({marcas})", list(_filas(esperadas))
+            )
+    return len(esperadas)
+
+
+def _centros() -> int:
+    from prep.catalogo.models import Distrito
+    from prep.cuentas.models import Centro
+
+    federales = list(Distrito.objects.filter(tipo=Distrito.Tipo.FEDERAL).order_by("pk"))
+    for distrito in federales:
+        centro = Centro.objects.create(
+            clave=f"CATD-{distrito.pk}", nombre=str(distrito), tipo=Centro.Tipo.CATD
+        )
+        centro.distritos.set([distrito])
+    for n in range(10):
+        centro = Centro.objects.create(clave=f"CCV-{n}", nombre=f"CCV {n}", tipo=Centro.Tipo.CCV)
+        centro.distritos.set(federales[n::10])
+    return Centro.objects.count()
+
+
+def _medir(actor, veces: int = 3) -> tuple[float, object]:
+    from prep.tablero.consultas import tablero
+
+    tiempos, resultado = [], None
+    for _ in range(veces):
+        inicio = time.perf_counter()
+        resultado = tablero(actor)
+        tiempos.append(time.perf_counter() - inicio)
+    return statistics.median(tiempos), resultado
+
+
+def medir(casillas: int, semilla: int) -> None:
+    """Build the national database and time the tablero."""
+    temporal = Path(tempfile.mkdtemp(prefix="prep-bench-"))
+    os.environ.setdefault("PREP_VAR_DIR", str(temporal / "var"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prep.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from prep.catalogo.importacion import importar
+    from prep.cuentas.identidad import Actor
+    from prep.cuentas.models import Centro, Rol
+    from prep.simulacro.escritura import escribir
+    from prep.simulacro.generador import generar
+
+    call_command("migrate", verbosity=0)
+    escribir(generar(casillas, semilla, ("PRES", "SEN", "DIP_FED")), temporal / "catalogo")
+    importar(temporal / "catalogo")
+    inicio = time.perf_counter()
+    actas = _registrar_actas()
+    print(
+        f"{actas:,} actas registradas en {time.perf_counter() - inicio:.1f} s; {_centros()} centros"
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    todos, t = _medir(Actor("usuario:admin", Rol.ADMINISTRADOR, None, 1))
+    print(
+        f"tablero del administrador ({connection.vendor}): {todos:.2f} s  "
+        f"{t.total:,} actas, {len(t.por_centro)} centros, mediana {t.tiempos.mediana},"
+        f" p90 {t.tiempos.p90}"
+    )
+    centro = Centro.objects.filter(tipo=Centro.Tipo.CATD).first()
+    uno, t = _medir(Actor("usuario:coord", Rol.COORDINADOR, centro, 2))
+    print(
+        f"tablero de un coordinador de CATD ({connection.vendor}): {uno:.2f} s  {t.total:,} actas"
+    )
+
+
+def main() -> None:
+    """Parse the arguments and measure."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--casillas", type=int, default=170_000)
+    parser.add_argument("--semilla", type=int, default=1)
+    argumentos = parser.parse_args()
+    medir(argumentos.casillas, argumentos.semilla)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Who may capture or verify which acta: the role's permission and the centro's scope (rules of
+`prep.cuentas.acceso`), checked by the domain services themselves."""
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from prep.actas.models import Acta
+from prep.actas.servicios import ErrorDeDominio, SinPermiso
+from prep.cuentas.acceso import exigir as exigir_permiso
+from prep.cuentas.acceso import exigir_alcance
+from prep.cuentas.identidad import Actor
+from prep.cuentas.permisos import Permiso
+
+_SECCION = "acta_esperada__casilla__seccion"
+
+
+def exigir(actor: Actor | None, permiso: Permiso, acta: Acta | None = None) -> Actor:
+    """The actor, when it is a person whose role grants `permiso` and whose centro serves the
+    acta; SinPermiso (in Spanish) otherwise. Devices never capture nor verify."""
+    if actor is None:
+        raise SinPermiso()
+    exigir_permiso(actor, permiso)
+    if actor.usuario_id is None:
+        raise SinPermiso(_("sólo una persona puede capturar o verificar actas"))
+    if acta is not None:
+        if acta.acta_esperada_id is None:
+            raise ErrorDeDominio(
+                _("un acta fuera de catálogo no se captura ni se verifica"), "fuera_de_catalogo"
+            )
+        esperada = acta.acta_esperada
+        exigir_alcance(
+            actor, esperada.casilla.seccion, _("el acta %(clave)s") % {"clave": esperada.clave}
+        )
+    return actor
+
+
+def filtro_alcance(actor: Actor) -> Q:
+    """`en_alcance` as a filter on actas: those of the distritos the actor's centro serves."""
+    if actor.centro is None:
+        return Q()
+    distritos = list(actor.centro.distritos.values_list("id", flat=True))
+    if not distritos:
+        return Q()
+    return Q(**{f"{_SECCION}__distrito_local__in": distritos}) | Q(
+        **{f"{_SECCION}__distrito_federal__in": distritos}
+    )
+
+
+def obtener_acta(pk: int, *, bloquear: bool = False) -> Acta:
+    """The acta (ErrorDeDominio 404 if there is none); with `bloquear`, locked until the
+    transaction ends (PostgreSQL; SQLite has a single writer anyway)."""
+    consulta = Acta.objects.select_related("eleccion", "acta_esperada__casilla__seccion__entidad")
+    if bloquear:
+        consulta = consulta.select_for_update(of=("self",))
+    try:
+        return consulta.get(pk=pk)
+    except Acta.DoesNotExist:
+        raise ErrorDeDominio(_("no existe el acta %(pk)s") % {"pk": pk}, "no_existe", 404) from None
+
+
+def acta_de_pagina(actor: Actor, pk: int, permiso: Permiso) -> Acta:
+    """The acta a page works on: Http404 if there is none; SinPermiso if the actor may not."""
+    try:
+        acta = obtener_acta(pk)
+    except ErrorDeDominio:
+        raise Http404(_("no existe el acta %(pk)s") % {"pk": pk}) from None
+    exigir(actor, permiso, acta)
+    return acta

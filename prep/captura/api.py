@@ -1,0 +1,96 @@
+"""Capture API: `POST /api/v1/captura/siguiente` claims the next acta of the queue and
+`POST /api/v1/captura/{acta_id}` records its figures. For capturistas (session + CSRF)."""
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from prep.captura import servicios
+from prep.captura.acceso import obtener_acta
+from prep.captura.presentacion import asignada
+from prep.cuentas.acceso import con_permiso
+from prep.cuentas.permisos import Permiso
+
+router = Router(tags=["captura"], auth=con_permiso(Permiso.CAPTURA))
+
+_CIFRA = 'Entero ≥ 0, "ILEGIBLE" (escrito pero no se lee) o "SIN_DATO" (en blanco).'
+
+
+class Campo(Schema):
+    """One figure to key, in the order the paper acta shows it."""
+
+    clave: str
+    etiqueta: str
+
+
+class Asignada(Schema):
+    """The acta the queue handed to the capturista, claimed until `expira`."""
+
+    acta_id: int
+    clave: str
+    eleccion: str
+    campos: list[Campo]
+    imagen_sha256: str
+    imagen_url: str
+    expira: datetime
+
+
+class Cifras(Schema):
+    """A capture's figures, in the shape of the acta's verified figures."""
+
+    votos: dict[str, Any] = Field(description=f"Una cifra por columna de la elección. {_CIFRA}")
+    TOTAL_BOLETAS_SOBRANTES: Any = Field(None, description=_CIFRA)
+    TOTAL_PERSONAS_VOTARON: Any = Field(None, description=_CIFRA)
+    TOTAL_REP_PARTIDO_CI_VOTARON: Any = Field(None, description=_CIFRA)
+    TOTAL_VOTOS_SACADOS: Any = Field(None, description=_CIFRA)
+    TOTAL_VOTOS_ASENTADO: Any = Field(None, description=_CIFRA)
+
+    def como_json(self) -> dict:
+        """The figures as sent (a figure left out stays out, so it is reported missing)."""
+        return self.model_dump(exclude_unset=True)
+
+
+class Recibida(Schema):
+    """A capture recorded. Blind: nothing tells whether another capture exists or agrees."""
+
+    acta_id: int
+    captura_id: int
+    momento: datetime
+
+
+class Error(Schema):
+    """Every refusal: a code and a message in Spanish."""
+
+    codigo: str
+    mensaje: str
+
+
+ERRORES = {c: Error for c in (401, 403, 404, 409, 422, 503)}
+
+
+@router.post(
+    "/siguiente",
+    response={200: Asignada, 204: None, **ERRORES},
+    summary="Pedir la siguiente acta por capturar",
+)
+def siguiente(request: HttpRequest):
+    """Claims the oldest acta waiting for a capture in the capturista's scope (never one they
+    captured). Asking again while the claim lasts answers the same acta. 204: none waits."""
+    asignacion = servicios.siguiente_acta(request.actor)
+    if asignacion is None:
+        return Status(204, None)
+    return Status(200, asignada(asignacion))
+
+
+@router.post(
+    "/{int:acta_id}",
+    response={200: Recibida, **ERRORES},
+    summary="Registrar la captura de un acta asignada",
+)
+def capturar(request: HttpRequest, acta_id: int, cifras: Cifras):
+    """Records the figures keyed from the image. Repeating the same request answers the same
+    capture (same `captura_id`) and records nothing new."""
+    captura = servicios.capturar(obtener_acta(acta_id), request.actor, cifras.como_json())
+    return Status(200, {"acta_id": acta_id, "captura_id": captura.pk, "momento": captura.momento})

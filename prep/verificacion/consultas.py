@@ -1,0 +1,80 @@
+"""Read side of verificación: the conflicts waiting in a verificador's scope, and one acta's two
+captures side by side."""
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from prep.actas.models import Acta
+from prep.actas.servicios import ErrorDeDominio, columnas_de
+from prep.captura.acceso import filtro_alcance
+from prep.captura.cifras import campos, diferencias, etiquetas, plano
+from prep.captura.cola import capturas_de
+from prep.captura.presentacion import imagen_url
+from prep.cuentas.identidad import Actor
+
+
+def conflictos(actor: Actor) -> QuerySet[Acta]:
+    """Actas en conflicto that the verificador's centro serves, oldest first."""
+    return (
+        Acta.objects.filter(estado=Acta.Estado.EN_CONFLICTO)
+        .filter(filtro_alcance(actor))
+        .select_related("eleccion", "acta_esperada__casilla__seccion__entidad")
+        .order_by("actualizada", "pk")
+    )
+
+
+def lista_de_conflictos(actor: Actor, limite: int = 500) -> list[dict]:
+    """The first `limite` conflicts with how many fields differ in each."""
+    orden_por_eleccion: dict[int, list[str]] = {}
+    filas = []
+    for acta in conflictos(actor).prefetch_related("capturas")[:limite]:
+        if acta.eleccion_id not in orden_por_eleccion:
+            orden_por_eleccion[acta.eleccion_id] = campos(columnas_de(acta.eleccion))
+        todas = list(acta.capturas.all())
+        ronda = max(c.ronda for c in todas)
+        actuales = {c.numero: c.cifras for c in todas if c.ronda == ronda}
+        difieren = diferencias(actuales[1], actuales[2], orden_por_eleccion[acta.eleccion_id])
+        filas.append(
+            {
+                "acta_id": acta.pk,
+                "clave": acta.acta_esperada.clave,
+                "eleccion": acta.eleccion.nombre,
+                "campos_que_difieren": len(difieren),
+                "desde": acta.actualizada,
+            }
+        )
+    return filas
+
+
+def detalle(acta: Acta) -> dict:
+    """The acta's two captures field by field (which differ, in acta order), its image and,
+    once verified, the final figures."""
+    capturas = capturas_de(acta)
+    if 1 not in capturas or 2 not in capturas:
+        raise ErrorDeDominio(_("el acta no tiene dos capturas que comparar"), "sin_conflicto")
+    orden = campos(columnas_de(acta.eleccion))
+    nombres = etiquetas(acta.eleccion)
+    primera, segunda = capturas[1].cifras, capturas[2].cifras
+    a, b = plano(primera), plano(segunda)
+    final = plano(acta.cifras) if acta.cifras else {}
+    difieren = diferencias(primera, segunda, orden)
+    return {
+        "acta_id": acta.pk,
+        "clave": acta.acta_esperada.clave,
+        "eleccion": acta.eleccion.nombre,
+        "estado": acta.estado,
+        "imagen_sha256": acta.codigo_integridad,
+        "imagen_url": imagen_url(acta.codigo_integridad),
+        "difieren": difieren,
+        "campos": [
+            {
+                "clave": c,
+                "etiqueta": nombres[c],
+                "captura_1": a[c],
+                "captura_2": b[c],
+                "difiere": c in difieren,
+                "final": final.get(c),
+            }
+            for c in orden
+        ],
+    }

@@ -1,0 +1,215 @@
+"""Verificación: the domain services that make an acta `verificada` (the only writers of that
+state). Each call is one transaction with its bitácora entries, and is idempotent.
+
+- `verificar`: record agreed figures and the rule engine's verdict (used by the comparison of
+  two equal captures, by `resolver` and by `cotejar`).
+- `resolver`: a verificador decides each field where the two captures differ, with a reason.
+- `cotejar`: a verificador re-verifies a verified (or published) acta against its image (R15).
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from prep.actas.models import Acta
+from prep.actas.servicios import ErrorDeDominio, SinPermiso, columnas_de
+from prep.actas.transiciones import aplicar
+from prep.captura.acceso import exigir, obtener_acta
+from prep.captura.cifras import (
+    campos,
+    con_valores,
+    diferencias,
+    leer_cifras,
+    leer_valor,
+    plano,
+)
+from prep.captura.cola import capturas_de
+from prep.captura.models import Captura
+from prep.cuentas.identidad import Actor
+from prep.cuentas.permisos import Permiso
+from prep.verificacion.reglas import evaluacion_de, resumen
+
+MOTIVO_MAXIMO = 500
+
+
+@dataclass(frozen=True)
+class Verificada:
+    """An acta left verified, with the rule engine's verdict on its figures."""
+
+    acta: Acta
+    evaluacion: dict
+
+
+def verificar(
+    acta: Acta,
+    actor: Actor,
+    accion: str,
+    cifras: dict,
+    *,
+    estado: str | None,
+    detalle: dict,
+    columnas: list[str] | None = None,
+) -> Verificada:
+    """Record `cifras` as the acta's verified figures, with the rules' verdict in the bitácora.
+
+    Must run inside the caller's transaction, on a locked acta.
+    """
+    evaluacion = resumen(evaluacion_de(acta, cifras, columnas))
+    aplicar(
+        acta,
+        actor,
+        accion,
+        estado,
+        cifras=cifras,
+        fecha_hora_verificacion=timezone.now(),
+        detalle={**detalle, "evaluacion": evaluacion},
+    )
+    return Verificada(acta, evaluacion)
+
+
+def _independiente(actor: Actor, capturas: dict[int, Captura]) -> None:
+    """The verificador must not be one of the acta's capturistas."""
+    if any(c.usuario_id == actor.usuario_id for n, c in capturas.items() if n in (1, 2)):
+        raise SinPermiso(_("no puede verificar un acta que usted mismo capturó"))
+
+
+def _motivo(texto: object) -> str:
+    return str(texto or "").strip()
+
+
+def resolver(
+    acta: Acta, actor: Actor, valores: dict[str, object], motivos: dict[str, str]
+) -> Verificada:
+    """Settle an acta `en_conflicto`: for every field where captures 1 and 2 differ, the value
+    read on the image (`valores`) and why (`motivos`). A value neither capture had is stored as
+    capture 3 by the verificador, with the full resulting figures. The acta becomes verificada.
+
+    Fields that do not differ need (and admit) no decision. A retried identical resolution
+    changes nothing.
+    """
+    exigir(actor, Permiso.VERIFICACION)
+    with transaction.atomic():
+        acta = obtener_acta(acta.pk, bloquear=True)
+        exigir(actor, Permiso.VERIFICACION, acta)
+        capturas = capturas_de(acta)
+        if 1 not in capturas or 2 not in capturas:
+            raise ErrorDeDominio(_("el acta no tiene dos capturas que comparar"), "sin_conflicto")
+        _independiente(actor, capturas)
+        primera, segunda = capturas[1].cifras, capturas[2].cifras
+        columnas = columnas_de(acta.eleccion)
+        orden = campos(columnas)
+        difieren = diferencias(primera, segunda, orden)
+        leidos = _decisiones(difieren, valores, motivos)
+        final = con_valores(primera, leidos)
+        if acta.estado in (Acta.Estado.VERIFICADA, Acta.Estado.PUBLICADA) and acta.cifras == final:
+            return Verificada(acta, resumen(evaluacion_de(acta, final, columnas)))
+        if acta.estado != Acta.Estado.EN_CONFLICTO:
+            raise ErrorDeDominio(
+                _("el acta está «%(estado)s»; sólo se resuelve un acta en conflicto")
+                % {"estado": acta.get_estado_display()},
+                "estado_invalido",
+            )
+        a, b = plano(primera), plano(segunda)
+        decisiones = {
+            c: {
+                "valor": leidos[c],
+                "motivo": _motivo(motivos[c]),
+                "captura_1": a[c],
+                "captura_2": b[c],
+            }
+            for c in difieren
+        }
+        tercera = None
+        if any(leidos[c] not in (a[c], b[c]) for c in difieren):
+            tercera = Captura.objects.create(
+                acta=acta,
+                usuario_id=actor.usuario_id,
+                ronda=capturas[1].ronda,
+                numero=Captura.Numero.ARBITRAJE,
+                cifras=final,
+                imagen=acta.codigo_integridad,
+            )
+        return verificar(
+            acta,
+            actor,
+            "verificacion.resolucion",
+            final,
+            estado=Acta.Estado.VERIFICADA,
+            detalle={
+                "decisiones": decisiones,
+                "captura_3": tercera.pk if tercera else None,
+                "imagen": acta.codigo_integridad,
+            },
+            columnas=columnas,
+        )
+
+
+def _decisiones(difieren: list[str], valores: dict, motivos: dict) -> dict:
+    """The decided value of each differing field, validated; ErrorDeDominio listing every
+    problem (in Spanish) when a value or a reason is missing or wrong."""
+    errores = []
+    sobran = [c for c in valores if c not in difieren]
+    if sobran:
+        errores.append(
+            _("estos campos no difieren entre las capturas y no se deciden: %(campos)s")
+            % {"campos": ", ".join(map(str, sobran))}
+        )
+    leidos = {}
+    for campo in difieren:
+        if campo not in valores:
+            errores.append(_("%(campo)s: falta el valor") % {"campo": campo})
+        else:
+            try:
+                leidos[campo] = leer_valor(valores[campo])
+            except ValueError as exc:
+                errores.append(f"{campo}: {exc}")
+        motivo = _motivo(motivos.get(campo))
+        if not motivo:
+            errores.append(_("%(campo)s: falta el motivo de la decisión") % {"campo": campo})
+        elif len(motivo) > MOTIVO_MAXIMO:
+            errores.append(
+                _("%(campo)s: el motivo pasa de %(n)s caracteres")
+                % {"campo": campo, "n": MOTIVO_MAXIMO}
+            )
+    if errores:
+        raise ErrorDeDominio("; ".join(errores), "resolucion_invalida", 422)
+    return leidos
+
+
+def cotejar(acta: Acta, actor: Actor, datos: object, motivo: str) -> Verificada:
+    """Re-verify a verified or published acta against its image (R15): new figures and why.
+    The acta keeps its state; the bitácora keeps the figures before and after. Repeating the
+    same figures changes nothing."""
+    exigir(actor, Permiso.VERIFICACION)
+    motivo = _motivo(motivo)
+    if not motivo:
+        raise ErrorDeDominio(_("falta el motivo del cotejo"), "cotejo_invalido", 422)
+    if len(motivo) > MOTIVO_MAXIMO:
+        raise ErrorDeDominio(
+            _("el motivo pasa de %(n)s caracteres") % {"n": MOTIVO_MAXIMO}, "cotejo_invalido", 422
+        )
+    with transaction.atomic():
+        acta = obtener_acta(acta.pk, bloquear=True)
+        exigir(actor, Permiso.VERIFICACION, acta)
+        columnas = columnas_de(acta.eleccion)
+        cifras = leer_cifras(datos, columnas)
+        if acta.estado not in (Acta.Estado.VERIFICADA, Acta.Estado.PUBLICADA):
+            raise ErrorDeDominio(
+                _("el acta está «%(estado)s»; sólo se coteja un acta verificada o publicada")
+                % {"estado": acta.get_estado_display()},
+                "estado_invalido",
+            )
+        _independiente(actor, capturas_de(acta))
+        if acta.cifras == cifras:
+            return Verificada(acta, resumen(evaluacion_de(acta, cifras, columnas)))
+        return verificar(
+            acta,
+            actor,
+            "verificacion.cotejo",
+            cifras,
+            estado=None,
+            detalle={"motivo": motivo, "imagen": acta.codigo_integridad},
+            columnas=columnas,
+        )

@@ -1,0 +1,3 @@
+"""Fixtures of the empaquetado tests."""
+
+from tests.cuentas.fixtures import *  # noqa: F403 (fixtures)
