@@ -95,7 +95,7 @@ def test_shift_enter_vuelve_y_el_error_del_servidor_queda_junto_al_campo(lista, 
     error = pagina.locator("#error-TOTAL_PERSONAS_VOTARON")
     error.wait_for()
     assert "Escriba la cifra" in error.inner_text()
-    assert enfocado(pagina) == "id_TOTAL_PERSONAS_VOTARON"
+    pagina.wait_for_selector("#id_TOTAL_PERSONAS_VOTARON:focus")
     assert pagina.locator("#id_TOTAL_BOLETAS_SOBRANTES").input_value() == "1"
     foto(pagina, "captura-errores")
     assert not Captura.objects.exists()

@@ -6,7 +6,7 @@ import pytest
 from prep.actas.models import Acta
 from prep.digitalizacion.models import Imagen
 from prep.digitalizacion.servicios import recibir_imagen
-from tests.captura.navegador import enfocado, foto
+from tests.captura.navegador import foto
 from tests.digitalizacion.fabricas import foto_de, sin_qr
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,7 +31,7 @@ def test_clasificar_con_el_teclado(abrir, actor_digitalizador, actor_telefono, e
     assert (
         "las dos capturas de la clave no coinciden" in pagina.locator("[role=alert]").inner_text()
     )
-    assert enfocado(pagina) == "id_clave"
+    pagina.wait_for_selector("#id_clave:focus")
     assert pagina.locator("#id_confirmacion").input_value() == ""
 
     pagina.keyboard.type(esperada.clave.lower())
@@ -44,7 +44,7 @@ def test_clasificar_con_el_teclado(abrir, actor_digitalizador, actor_telefono, e
         f"Imagen clasificada al acta {esperada.clave}." in pagina.get_by_role("status").inner_text()
     )
     # The next pending image, ready to be typed.
-    assert enfocado(pagina) == "id_clave"
+    pagina.wait_for_selector("#id_clave:focus")
     assert pagina.locator("input[name=imagen]").input_value() == segunda.sha256
     primera.refresh_from_db()
     assert primera.estado == Imagen.Estado.CLASIFICADA

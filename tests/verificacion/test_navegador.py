@@ -33,7 +33,7 @@ def test_resolver_un_conflicto_solo_con_el_teclado(lista, ana, beto, vera, abrir
     pagina.keyboard.press("a")  # capture 1 read 120
     assert pagina.locator("#id_valor_PAN").input_value() == "120"
     pagina.keyboard.press("Enter")
-    assert enfocado(pagina) == "id_motivo_PAN"
+    pagina.wait_for_selector("#id_motivo_PAN:focus")
     pagina.keyboard.type("se lee 120 en número y letra")
     pagina.keyboard.press("Enter")
     assert enfocado(pagina) == "id_valor_NULOS"
