@@ -6,15 +6,14 @@ The actas are the national synthetic election (PRES, SEN, DIP_FED); only the rul
 timed, not the generation.
 """
 
-import argparse
 import time
+
+from comun import FEDERALES, argumentos
 
 from prep.reglas.agregacion import Nivel, agregar
 from prep.reglas.evaluacion import evaluar
 from prep.simulacro.generador import generar
 from prep.simulacro.motor import actas_del_motor
-
-FEDERALES = ("PRES", "SEN", "DIP_FED")
 
 
 def medir(casillas: int, semilla: int) -> None:
@@ -45,11 +44,8 @@ def medir(casillas: int, semilla: int) -> None:
 
 def main() -> None:
     """Parse the arguments and measure."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--casillas", type=int, default=170_000)
-    parser.add_argument("--semilla", type=int, default=1)
-    argumentos = parser.parse_args()
-    medir(argumentos.casillas, argumentos.semilla)
+    opciones = argumentos(__doc__.splitlines()[0])
+    medir(opciones.casillas, opciones.semilla)
 
 
 if __name__ == "__main__":

@@ -9,13 +9,11 @@ coordinador. Uses a fresh SQLite database in a temporary folder, or the empty Po
 database named by PREP_DATABASE_URL.
 """
 
-import argparse
-import os
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+
+from comun import argumentos, base_nueva, importar_catalogo_nacional
 
 ESTADOS = (
     ["verificada"] * 6
@@ -92,24 +90,13 @@ def _medir(actor, veces: int = 3) -> tuple[float, object]:
 
 def medir(casillas: int, semilla: int) -> None:
     """Build the national database and time the tablero."""
-    temporal = Path(tempfile.mkdtemp(prefix="prep-bench-"))
-    os.environ.setdefault("PREP_VAR_DIR", str(temporal / "var"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prep.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    temporal = base_nueva()
     from django.db import connection
 
-    from prep.catalogo.importacion import importar
     from prep.cuentas.identidad import Actor
     from prep.cuentas.models import Centro, Rol
-    from prep.simulacro.escritura import escribir
-    from prep.simulacro.generador import generar
 
-    call_command("migrate", verbosity=0)
-    escribir(generar(casillas, semilla, ("PRES", "SEN", "DIP_FED")), temporal / "catalogo")
-    importar(temporal / "catalogo")
+    importar_catalogo_nacional(temporal, casillas, semilla)
     inicio = time.perf_counter()
     actas = _registrar_actas()
     print(
@@ -133,11 +120,8 @@ def medir(casillas: int, semilla: int) -> None:
 
 def main() -> None:
     """Parse the arguments and measure."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--casillas", type=int, default=170_000)
-    parser.add_argument("--semilla", type=int, default=1)
-    argumentos = parser.parse_args()
-    medir(argumentos.casillas, argumentos.semilla)
+    opciones = argumentos(__doc__.splitlines()[0])
+    medir(opciones.casillas, opciones.semilla)
 
 
 if __name__ == "__main__":
