@@ -27,11 +27,11 @@ from prep.actas.servicios import (
     registrar_sin_acta,
 )
 from prep.actas.transiciones import aplicar
+from prep.catalogo.claves import actas_con_clave, normalizar_clave
 from prep.catalogo.models import ActaEsperada, Eleccion
 from prep.cuentas.acceso import exigir, exigir_alcance
 from prep.cuentas.identidad import Actor
 from prep.cuentas.permisos import Permiso
-from prep.digitalizacion.servicios import actas_con_clave, normalizar_clave
 from prep.reglas.acta import CausaSinActa
 from prep.simulacro.imagenes import interpretar_carga_qr
 

@@ -16,7 +16,6 @@ Crash safety: the bytes are in the store (fsynced) before the row that names the
 and the row is committed before anyone is told the upload was accepted.
 """
 
-import re
 from pathlib import PurePath
 from typing import NamedTuple
 
@@ -30,6 +29,7 @@ from prep.actas.models import Acta
 from prep.actas.servicios import ErrorDeDominio, acta_bloqueada
 from prep.actas.transiciones import aplicar
 from prep.bitacora.servicios import registrar
+from prep.catalogo.claves import actas_con_clave, normalizar_clave
 from prep.catalogo.models import ActaEsperada
 from prep.cuentas.acceso import exigir, exigir_alcance
 from prep.cuentas.identidad import Actor
@@ -41,7 +41,6 @@ from prep.digitalizacion.models import Imagen
 
 E = Acta.Estado
 # CLAVE_ACTA: entidad(2) sección(4) tipo(1) número(2) ext_contigua(2) + tipo de acta.
-_CLAVE_ACTA = re.compile(r"(\d{2})(\d{4})([A-Z])(\d{2})(\d{2})([0-9A-Z]{1,8})")
 # Digitalization without an image yet: the image makes the acta `digitalizada`.
 _SIN_IMAGEN = frozenset({E.ESPERADA, E.ACOPIADA, E.SIN_ACTA})
 # How a device digitizes, by its type: origen and method when the upload does not say.
@@ -57,31 +56,6 @@ class Recepcion(NamedTuple):
 
     imagen: Imagen
     creada: bool
-
-
-def normalizar_clave(texto: str) -> str:
-    """A CLAVE_ACTA as typed or printed: no spaces, no spreadsheet quotes, upper case."""
-    return re.sub(r"[\s'\"-]", "", texto or "").upper()
-
-
-def actas_con_clave(clave: str, eleccion: str = "") -> list[ActaEsperada]:
-    """The actas esperadas with that CLAVE_ACTA (of that election type, if given). More than
-    one means the key alone is ambiguous (same tipo de acta in two elections)."""
-    partes = _CLAVE_ACTA.fullmatch(normalizar_clave(clave))
-    if partes is None:
-        return []
-    entidad, seccion, tipo, numero, ext_contigua, tipo_acta = partes.groups()
-    consulta = ActaEsperada.objects.select_related("eleccion", "casilla__seccion").filter(
-        casilla__seccion__entidad__clave=int(entidad),
-        casilla__seccion__numero=int(seccion),
-        casilla__tipo=tipo,
-        casilla__numero=int(numero),
-        casilla__ext_contigua=int(ext_contigua),
-        tipo_acta=tipo_acta,
-    )
-    if eleccion:
-        consulta = consulta.filter(eleccion__tipo=eleccion)
-    return list(consulta.order_by("pk")[:5])
 
 
 def _procedencia(actor: Actor, origen: str | None, digitalizacion: str | None) -> tuple[str, str]:

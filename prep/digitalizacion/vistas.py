@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from prep.actas.servicios import ErrorDeDominio
+from prep.catalogo.claves import normalizar_clave
 from prep.catalogo.models import Eleccion
 from prep.cuentas.acceso import requiere_permiso
 from prep.cuentas.permisos import Permiso
@@ -113,7 +114,7 @@ def inicio(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("Imagen clasificada al acta %(clave)s.")
-                % {"clave": servicios.normalizar_clave(datos["clave"])},
+                % {"clave": normalizar_clave(datos["clave"])},
             )
             return redirect("digitalizacion:inicio")
     # A mismatch is fixed by typing both again, not by editing one copy.
