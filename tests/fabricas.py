@@ -1,8 +1,11 @@
-"""factory_boy factories of the Django models, shared by every area's tests."""
+"""factory_boy factories of the Django models, shared by every area's tests: catálogo,
+centros, people with a role, devices."""
 
 import factory
+from django.contrib.auth import get_user_model
 
 from prep.catalogo import models as catalogo
+from prep.cuentas.models import Centro, Dispositivo, Perfil, Rol
 
 
 class ProcesoFactory(factory.django.DjangoModelFactory):
@@ -70,3 +73,63 @@ class ActaEsperadaFactory(factory.django.DjangoModelFactory):
     eleccion = factory.SubFactory(EleccionFactory)
     casilla = factory.SubFactory(CasillaFactory)
     tipo_acta = factory.SelfAttribute("eleccion.tipo_acta")
+
+
+CONTRASENA = "una contraseña larga de prueba"
+
+
+class DistritoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = catalogo.Distrito
+
+    entidad = factory.SubFactory(EntidadFactory)
+    tipo = catalogo.Distrito.Tipo.LOCAL
+    numero = factory.Sequence(lambda n: n + 1)
+    cabecera = factory.Sequence(lambda n: f"CABECERA {n}")
+
+
+class CentroFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Centro
+        skip_postgeneration_save = True
+
+    clave = factory.Sequence(lambda n: f"CATD{n:02d}")
+    nombre = factory.Sequence(lambda n: f"Centro {n}")
+    tipo = Centro.Tipo.CATD
+
+    @factory.post_generation
+    def distritos(centro, crear, distritos, **_):
+        if crear and distritos:
+            centro.distritos.set(distritos)
+
+
+class UsuarioFactory(factory.django.DjangoModelFactory):
+    """A person with a role (`perfil__rol`) and centro (`perfil__centro`)."""
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"persona{n}")
+    password = factory.django.Password(CONTRASENA)
+    perfil = factory.RelatedFactory("tests.fabricas.PerfilFactory", factory_related_name="usuario")
+
+
+class PerfilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Perfil
+
+    rol = Rol.DIGITALIZADOR
+    centro = factory.SubFactory(CentroFactory)
+
+
+def dispositivo(centro: Centro, tipo: str = Dispositivo.Tipo.TELEFONO) -> tuple[Dispositivo, str]:
+    """A device of the centro and its token (shown once, as when issued)."""
+    token = Dispositivo.nuevo_token()
+    registro = Dispositivo.objects.create(
+        nombre=f"{tipo.lower()}-{Dispositivo.objects.count() + 1:04d}-{centro.clave}",
+        tipo=tipo,
+        centro=centro,
+        token_sha256=Dispositivo.huella(token),
+    )
+    return registro, token

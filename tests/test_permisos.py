@@ -21,8 +21,7 @@ from prep.api import api
 from prep.cuentas.models import Rol
 from prep.cuentas.permisos import PERMISOS, PERMISOS_DISPOSITIVO, Permiso
 from tests.cuentas.ayudas import persona, token_de
-from tests.digitalizacion.fabricas import CentroFactory, DistritoFactory
-from tests.fabricas import ActaEsperadaFactory, EleccionFactory
+from tests.fabricas import ActaEsperadaFactory, CentroFactory, DistritoFactory, EleccionFactory
 
 P = Permiso
 PUBLICA = "pública"  # anyone, logged in or not (login page, API docs)

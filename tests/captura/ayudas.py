@@ -13,8 +13,8 @@ from prep.catalogo.models import ActaEsperada, Distrito, Eleccion
 from prep.cuentas.identidad import SISTEMA, actor_de_usuario
 from prep.cuentas.models import Rol
 from prep.digitalizacion.servicios import recibir_imagen
-from tests.digitalizacion.fabricas import CentroFactory, DistritoFactory, UsuarioFactory, foto_de
-from tests.fabricas import ActaEsperadaFactory
+from tests.digitalizacion.fabricas import foto_de
+from tests.fabricas import ActaEsperadaFactory, CentroFactory, DistritoFactory, UsuarioFactory
 
 _numeros = count(1)
 

@@ -7,8 +7,7 @@ import pytest
 from prep.cuentas.identidad import actor_de_usuario
 from prep.cuentas.models import Centro, Rol
 from tests.captura.ayudas import ActaLista
-from tests.digitalizacion.fabricas import CentroFactory, DistritoFactory, UsuarioFactory
-from tests.fabricas import EleccionFactory
+from tests.fabricas import CentroFactory, DistritoFactory, EleccionFactory, UsuarioFactory
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from prep.actas.models import Acta
 from prep.captura.models import Captura
 from prep.cuentas.models import Dispositivo, Rol
 from tests.captura.ayudas import cifras, cliente
-from tests.digitalizacion.fabricas import UsuarioFactory, dispositivo
+from tests.fabricas import UsuarioFactory, dispositivo
 
 pytestmark = pytest.mark.django_db
 SIGUIENTE = "/api/v1/captura/siguiente"

@@ -16,7 +16,7 @@ from prep.captura.servicios import capturar, siguiente_acta
 from prep.cuentas.identidad import SISTEMA, actor_de_usuario
 from prep.cuentas.models import Rol
 from tests.captura.ayudas import cifras, entradas
-from tests.digitalizacion.fabricas import UsuarioFactory
+from tests.fabricas import UsuarioFactory
 
 pytestmark = pytest.mark.django_db
 E = Acta.Estado

@@ -11,7 +11,7 @@ from django.db import connection
 
 from prep.cuentas.identidad import Actor, actor_de_usuario
 from prep.cuentas.models import Centro, Dispositivo, Rol
-from tests.digitalizacion.fabricas import UsuarioFactory
+from tests.fabricas import UsuarioFactory
 
 RAIZ = Path(__file__).resolve().parents[2]
 

@@ -8,8 +8,7 @@ from django.test import Client
 from prep.cuentas.identidad import actor_de_usuario
 from prep.cuentas.models import Rol
 from tests.cuentas.ayudas import persona
-from tests.digitalizacion.fabricas import CentroFactory, DistritoFactory
-from tests.fabricas import ActaEsperadaFactory, EleccionFactory
+from tests.fabricas import ActaEsperadaFactory, CentroFactory, DistritoFactory, EleccionFactory
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from prep.cuentas.intentos import BLOQUEO, MAXIMO_FALLOS
 from prep.cuentas.models import IntentoAcceso, Rol
 from prep.cuentas.servicios import revocar_dispositivo
 from tests.cuentas.ayudas import actor, persona, token_de
-from tests.digitalizacion.fabricas import CentroFactory
+from tests.fabricas import CentroFactory
 
 pytestmark = pytest.mark.django_db
 CLAVE = "una contraseña larga de prueba"

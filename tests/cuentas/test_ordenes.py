@@ -14,7 +14,7 @@ from prep.bitacora.servicios import verificar_base
 from prep.cuentas.identidad import actor_de_token
 from prep.cuentas.models import Centro, Dispositivo, Perfil
 from tests.cuentas.ayudas import prep
-from tests.digitalizacion.fabricas import CentroFactory, DistritoFactory
+from tests.fabricas import CentroFactory, DistritoFactory
 
 pytestmark = pytest.mark.django_db
 CLAVE = "una contraseña larga de prueba"

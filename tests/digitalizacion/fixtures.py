@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from prep.cuentas.identidad import actor_de_token, actor_de_usuario
 from prep.cuentas.models import Dispositivo, Rol
-from tests.digitalizacion.fabricas import UsuarioFactory, dispositivo
+from tests.fabricas import UsuarioFactory, dispositivo
 
 URL_API = "/api/v1/imagenes"
 

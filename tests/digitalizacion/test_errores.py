@@ -11,15 +11,9 @@ from PIL import Image
 from prep.bitacora.models import Entrada
 from prep.cuentas.models import Rol
 from prep.digitalizacion.models import Imagen
-from tests.digitalizacion.fabricas import (
-    CentroFactory,
-    DistritoFactory,
-    UsuarioFactory,
-    dispositivo,
-    foto_de,
-    sin_qr,
-)
+from tests.digitalizacion.fabricas import foto_de, sin_qr
 from tests.digitalizacion.fixtures import URL_API
+from tests.fabricas import CentroFactory, DistritoFactory, UsuarioFactory, dispositivo
 
 pytestmark = pytest.mark.django_db
 

@@ -12,14 +12,8 @@ from prep.actas.models import Acta
 from prep.cuentas.models import Rol
 from prep.digitalizacion.models import Imagen
 from prep.digitalizacion.servicios import recibir_imagen
-from tests.digitalizacion.fabricas import (
-    CentroFactory,
-    DistritoFactory,
-    UsuarioFactory,
-    como_pdf,
-    foto_de,
-    sin_qr,
-)
+from tests.digitalizacion.fabricas import como_pdf, foto_de, sin_qr
+from tests.fabricas import CentroFactory, DistritoFactory, UsuarioFactory
 
 pytestmark = pytest.mark.django_db
 COLA = "/digitalizacion/"

@@ -233,7 +233,7 @@ def test_un_acta_de_otro_centro_espera_en_la_cola_con_su_motivo(
 
 def test_la_cola_es_del_centro(subir, esperada, telefono, client):
     from prep.cuentas.models import Rol
-    from tests.digitalizacion.fabricas import UsuarioFactory
+    from tests.fabricas import UsuarioFactory
 
     sha = subir(sin_qr(foto_de(esperada)), telefono[1]).json()["sha256"]
     de_otro_centro = UsuarioFactory(perfil__rol=Rol.COORDINADOR)

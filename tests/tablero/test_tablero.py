@@ -13,8 +13,7 @@ from prep.cuentas.models import Centro, Rol
 from prep.digitalizacion.models import Imagen
 from prep.tablero.consultas import tablero
 from tests.cuentas.ayudas import persona
-from tests.digitalizacion.fabricas import CentroFactory, DistritoFactory
-from tests.fabricas import ActaEsperadaFactory, EleccionFactory
+from tests.fabricas import ActaEsperadaFactory, CentroFactory, DistritoFactory, EleccionFactory
 
 pytestmark = pytest.mark.django_db
 E = Acta.Estado

@@ -15,7 +15,7 @@ from prep.cuentas.models import Rol
 from prep.verificacion.consultas import detalle, lista_de_conflictos
 from prep.verificacion.servicios import cotejar, resolver
 from tests.captura.ayudas import cifras, entradas
-from tests.digitalizacion.fabricas import UsuarioFactory
+from tests.fabricas import UsuarioFactory
 
 pytestmark = pytest.mark.django_db
 E = Acta.Estado
