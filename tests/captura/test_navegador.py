@@ -5,7 +5,7 @@ field, and get the next acta with the focus on its first field."""
 import pytest
 
 from prep.captura.models import Captura
-from tests.captura.navegador import enfocado, enfocado_texto, foto
+from tests.captura.navegador import enfocado_texto, foto
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -48,9 +48,9 @@ def test_capturar_un_acta_solo_con_el_teclado(lista, ana, abrir):
 
     # An empty field does not move on: a stray Enter never records SIN DATO.
     pagina.keyboard.press("Enter")
-    assert enfocado(pagina) == "id_TOTAL_BOLETAS_SOBRANTES"
+    pagina.wait_for_selector("#id_TOTAL_BOLETAS_SOBRANTES:focus")
     for numero, (campo, teclas, muestra) in enumerate(TECLAS):
-        assert enfocado(pagina) == f"id_{campo}"
+        pagina.wait_for_selector(f"#id_{campo}:focus")
         pagina.keyboard.type(teclas)
         assert pagina.locator(f"#id_{campo}").input_value() == muestra
         if numero == len(TECLAS) - 1:
@@ -84,11 +84,11 @@ def test_shift_enter_vuelve_y_el_error_del_servidor_queda_junto_al_campo(lista, 
     pagina.keyboard.type("1")
     pagina.keyboard.press("Enter")
     pagina.keyboard.press("Shift+Enter")
-    assert enfocado(pagina) == "id_TOTAL_BOLETAS_SOBRANTES"
+    pagina.wait_for_selector("#id_TOTAL_BOLETAS_SOBRANTES:focus")
     # The button submits even with empty fields: the server names each one, in Spanish.
     for _ in range(7):
         pagina.keyboard.press("Tab")
-    assert enfocado(pagina) == "id_TOTAL_VOTOS_ASENTADO"
+    pagina.wait_for_selector("#id_TOTAL_VOTOS_ASENTADO:focus")
     pagina.keyboard.press("Tab")
     assert enfocado_texto(pagina) == "Registrar captura"
     pagina.keyboard.press("Enter")

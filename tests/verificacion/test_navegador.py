@@ -8,7 +8,7 @@ from prep.actas.models import Acta
 from prep.captura.models import Captura
 from prep.captura.servicios import capturar, siguiente_acta
 from tests.captura.ayudas import cifras
-from tests.captura.navegador import enfocado, enfocado_texto, foto
+from tests.captura.navegador import enfocado_texto, foto
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,7 +36,7 @@ def test_resolver_un_conflicto_solo_con_el_teclado(lista, ana, beto, vera, abrir
     pagina.wait_for_selector("#id_motivo_PAN:focus")
     pagina.keyboard.type("se lee 120 en número y letra")
     pagina.keyboard.press("Enter")
-    assert enfocado(pagina) == "id_valor_NULOS"
+    pagina.wait_for_selector("#id_valor_NULOS:focus")
     pagina.keyboard.press("b")
     assert pagina.locator("#id_valor_NULOS").input_value() == "ILEGIBLE"
     pagina.keyboard.type("8")  # neither capture: the verificador's own reading
@@ -75,6 +75,6 @@ def test_un_motivo_vacio_se_senala_y_el_foco_va_a_el(lista, ana, beto, vera, abr
     error = pagina.locator("#error-motivo_PAN")
     error.wait_for()
     assert error.inner_text() == "Escriba por qué eligió ese valor"
-    assert enfocado(pagina) == "id_motivo_PAN"
+    pagina.wait_for_selector("#id_motivo_PAN:focus")
     acta.refresh_from_db()
     assert acta.estado == Acta.Estado.EN_CONFLICTO
