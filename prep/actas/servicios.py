@@ -101,8 +101,10 @@ def registrar_resultado(
     captura: datetime | None = None,
     origen: str = Acta.Origen.CATD,
     digitalizacion: str = Acta.Digitalizacion.ESCANER,
+    actor: Actor = SISTEMA,
 ) -> Acta:
-    """Record the verified figures of an acta esperada (it becomes `verificada`).
+    """Record the verified figures of an acta esperada (it becomes `verificada`), with its
+    bitácora entry in the same transaction: the direct load, outside the CATD/CCV flow.
 
     `momento` is the verification time; acopio and captura default to it.
     """
@@ -116,6 +118,7 @@ def registrar_resultado(
         datos = cifras.a_json()
         if acta.estado == Acta.Estado.VERIFICADA and acta.cifras == datos:
             return acta
+        antes = {"estado": acta.estado, "cifras": acta.cifras}
         acta.estado = Acta.Estado.VERIFICADA
         acta.cifras = datos
         acta.causa_sin_acta = ""
@@ -125,6 +128,13 @@ def registrar_resultado(
         acta.origen = origen
         acta.digitalizacion = digitalizacion
         acta.save()
+        registrar(
+            actor.nombre,
+            "actas.registrar_resultado",
+            f"acta:{acta.pk}",
+            antes,
+            {"estado": acta.estado, "cifras": datos},
+        )
     return acta
 
 
