@@ -52,10 +52,13 @@ INSTALLED_APPS = [
     "prep.tablero",
     "prep.simulacro",
     "prep.publicacion",
+    "prep.servidor",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Operators' pages need their CSS/JS from `prep servir` alone, with no web server in front.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,7 +96,6 @@ def _database() -> dict:
         url = f"sqlite:///{VAR_DIR / 'prep.sqlite3'}"
     config = dj_database_url.parse(url, conn_max_age=60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config.pop("CONN_MAX_AGE", None)
         config["OPTIONS"] = {
             # WAL lets readers (publication) run beside the single writer; IMMEDIATE takes the
             # write lock at BEGIN so concurrent writers wait instead of failing mid-transaction.
@@ -123,7 +125,9 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Served straight from the apps' static folders (no STATIC_ROOT): no collectstatic step to
+# forget on a CATD.
+WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600

@@ -82,7 +82,13 @@ class Acta(models.Model):
                 condition=models.Q(acta_esperada__isnull=False)
                 | models.Q(estado="fuera_de_catalogo"),
                 name="solo_fuera_de_catalogo_sin_acta_esperada",
-            )
+            ),
+            # One record per key read, even when two centros register it at the same instant.
+            models.UniqueConstraint(
+                fields=["eleccion", "identificacion"],
+                condition=models.Q(acta_esperada__isnull=True),
+                name="fuera_de_catalogo_unica",
+            ),
         ]
 
     def __str__(self) -> str:

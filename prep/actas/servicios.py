@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from prep.actas.models import Acta
 from prep.bitacora.servicios import registrar
+from prep.catalogo.claves import normalizar_clave
 from prep.catalogo.models import ActaEsperada, Eleccion
 from prep.cuentas.identidad import SISTEMA, Actor
 from prep.reglas.acta import CausaSinActa
@@ -181,12 +182,18 @@ def registrar_fuera_de_catalogo(
     actor: Actor = SISTEMA,
 ) -> Acta:
     """R7: an acta whose identification matches no acta esperada (one bitácora entry when it
-    is first recorded; recording it again changes nothing)."""
-    identificacion = identificacion.strip()
+    is first recorded; recording it again changes nothing).
+
+    The identification is normalized as a CLAVE_ACTA, so " 049999b0100 5" and "049999B01005"
+    name the same acta. When two requests record the same key at once, both get the one record.
+    """
+    identificacion = normalizar_clave(identificacion)
     if not identificacion:
         raise ErrorDeDominio("falta la identificación leída del acta fuera de catálogo")
     momento = momento or timezone.now()
     with transaction.atomic():
+        # Race-safe thanks to the constraint `fuera_de_catalogo_unica`: the losing insert fails
+        # inside get_or_create's own savepoint, which then returns the winner's record.
         acta, creada = Acta.objects.get_or_create(
             eleccion=eleccion,
             acta_esperada=None,

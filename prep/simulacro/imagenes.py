@@ -326,6 +326,21 @@ def dibujar_acta(acta: ActaSintetica, columnas: Sequence[str], semilla: int) -> 
     return salida.getvalue()
 
 
+def imagen_plana(
+    acta: ActaSintetica, columnas: Sequence[str], semilla: int, formato: str = "PNG"
+) -> bytes:
+    """`acta` filled in, as a flat greyscale image at half the sheet's resolution: what a CATD
+    scanner gives (PNG), or PREP Casilla after it crops and straightens the photo (JPEG).
+
+    About eight times cheaper to draw than `dibujar_acta`, for runs of thousands of actas.
+    """
+    hoja = _Formulario(acta, columnas, np.random.default_rng(semilla)).dibujar().convert("L")
+    hoja = hoja.resize((hoja.width // 2, hoja.height // 2), Image.Resampling.BILINEAR)
+    salida = io.BytesIO()
+    hoja.save(salida, formato, **({"quality": 80} if formato == "JPEG" else {}))
+    return salida.getvalue()
+
+
 def _fotografiar(hoja: Image.Image, rng: np.random.Generator) -> Image.Image:
     """The sheet on a desk, seen by a phone: rotated, in perspective, unevenly lit, noisy."""
     origen = [(0, 0), (hoja.width, 0), (hoja.width, hoja.height), (0, hoja.height)]

@@ -10,10 +10,14 @@ from prep.simulacro.generador import ELECCIONES, normalizar_elecciones
 MAX_CASILLAS = 200_000
 
 
-def agregar_opciones_eleccion(parser, elecciones: str = "GOB,DIP_LOC") -> None:
+def agregar_opciones_eleccion(
+    parser, elecciones: str = "GOB,DIP_LOC", casillas: int = 2000
+) -> None:
     """Add --casillas, --semilla and --elecciones to a command's parser."""
     parser.add_argument(
-        "--casillas", default="2000", help=_("número de casillas, de 1 a 200,000 (2000)")
+        "--casillas",
+        default=str(casillas),
+        help=_("número de casillas, de 1 a 200,000 (%(n)s)") % {"n": casillas},
     )
     parser.add_argument("--semilla", default="2027", help=_("semilla, entero ≥ 0 (2027)"))
     parser.add_argument(

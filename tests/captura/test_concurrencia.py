@@ -13,35 +13,10 @@ from prep.captura.servicios import capturar, siguiente_acta
 from prep.cuentas.identidad import actor_de_usuario
 from prep.cuentas.models import Rol
 from tests.captura.ayudas import cifras
+from tests.concurrencia import en_hilos
 from tests.fabricas import UsuarioFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _en_hilos(funcion, argumentos: list) -> list:
-    """Run `funcion(arg)` in one thread per argument, all released at once; their results (or
-    the first exception, raised here)."""
-    barrera = threading.Barrier(len(argumentos))
-    resultados: list = [None] * len(argumentos)
-    errores: list[BaseException] = []
-
-    def correr(i: int) -> None:
-        try:
-            barrera.wait(timeout=30)
-            resultados[i] = funcion(argumentos[i])
-        except BaseException as exc:
-            errores.append(exc)
-        finally:
-            connections.close_all()
-
-    hilos = [threading.Thread(target=correr, args=(i,)) for i in range(len(argumentos))]
-    for hilo in hilos:
-        hilo.start()
-    for hilo in hilos:
-        hilo.join(timeout=120)
-    if errores:
-        raise errores[0]
-    return resultados
 
 
 def _capturistas(centro, n: int):
@@ -54,7 +29,7 @@ def _capturistas(centro, n: int):
 def test_capturistas_simultaneos_nunca_reciben_la_misma_acta(lista, centro):
     actas = {lista().pk for _ in range(10)}
     actores = _capturistas(centro, 6)
-    asignadas = _en_hilos(lambda actor: siguiente_acta(actor).acta_id, actores)
+    asignadas = en_hilos(lambda actor: siguiente_acta(actor).acta_id, actores)
     assert len(set(asignadas)) == len(actores)
     assert set(asignadas) <= actas
 
@@ -70,7 +45,7 @@ def test_la_cola_se_vacia_con_dos_capturas_de_personas_distintas_por_acta(lista,
             hechas += 1
         return hechas
 
-    assert sum(_en_hilos(trabajar, actores)) == 2 * len(actas)
+    assert sum(en_hilos(trabajar, actores)) == 2 * len(actas)
     assert set(Acta.objects.values_list("estado", flat=True)) == {Acta.Estado.VERIFICADA}
     for acta in actas:
         personas = list(Captura.objects.filter(acta=acta).values_list("usuario_id", flat=True))

@@ -7,10 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from django.db import connection
-
 from prep.cuentas.identidad import Actor, actor_de_usuario
 from prep.cuentas.models import Centro, Dispositivo, Rol
+from prep.servidor.servidor import url_de_la_base
 from tests.fabricas import UsuarioFactory
 
 RAIZ = Path(__file__).resolve().parents[2]
@@ -43,18 +42,6 @@ def token_de(centro: Centro, nombre: str = "tel-prueba") -> tuple[Dispositivo, s
         token_sha256=Dispositivo.huella(token),
     )
     return dispositivo, token
-
-
-def url_de_la_base() -> str:
-    """PREP_DATABASE_URL of the database this test runs on (data must be committed)."""
-    datos = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{datos['NAME']}"
-    clave = f":{datos['PASSWORD']}" if datos.get("PASSWORD") else ""
-    return (
-        f"postgres://{datos['USER']}{clave}@{datos['HOST'] or '127.0.0.1'}:"
-        f"{datos['PORT'] or 5432}/{datos['NAME']}"
-    )
 
 
 def prep(*args: str, cwd: Path, entrada: str | None = None) -> subprocess.CompletedProcess:

@@ -2,7 +2,6 @@
 (PREP_VAR_DIR is the test's, set by the shared conftest)."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -10,16 +9,9 @@ from pathlib import Path
 
 import httpx
 
-from tests.cuentas.ayudas import url_de_la_base
+from prep.servidor.servidor import url_de_la_base
 
 RAIZ = Path(__file__).resolve().parents[2]
-
-
-def puerto_libre() -> int:
-    """A free TCP port on the loopback."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def arrancar(argumentos: list[str], listo: str, registro: Path) -> subprocess.Popen:

@@ -1,56 +1,38 @@
-"""An accepted upload survives `kill -9` of the server the instant after its answer: a real
-server (`prep django runserver`) in a subprocess, on the test database."""
+"""An accepted upload survives `kill -9` of the server the instant after its answer: the
+production server (`prep servir`) in a child process, on the test database."""
 
 import hashlib
 import os
 import signal
-from pathlib import Path
 
-import httpx
 import pytest
 
 from prep.digitalizacion.almacen import almacen
 from prep.digitalizacion.models import Imagen
+from prep.servidor.servidor import ServidorHijo
+from prep.simulacro.operacion import API, Dispositivo
 from tests.digitalizacion.fabricas import foto_de
-from tests.digitalizacion.procesos import arrancar, puerto_libre
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.lento]
 
-
-def _arrancar(puerto: int, registro: Path):
-    """`prep django runserver` on the test database."""
-    orden = ["django", "runserver", "--noreload", f"127.0.0.1:{puerto}"]
-    return arrancar(orden, f"http://127.0.0.1:{puerto}/api/v1/openapi.json", registro)
+IMAGENES = f"{API}/imagenes"
 
 
 def test_una_subida_aceptada_sobrevive_a_kill_9(esperada, telefono, tmp_path):
-    puerto = puerto_libre()
-    base = f"http://127.0.0.1:{puerto}/api/v1/imagenes"
-    autorizacion = {"Authorization": f"Bearer {telefono[1]}"}
+    token, registro = telefono[1], tmp_path / "servidor.log"
     datos = foto_de(esperada)
-    servidor = _arrancar(puerto, tmp_path / "servidor.log")
-    try:
-        respuesta = httpx.post(
-            base, files={"archivo": ("acta.jpg", datos)}, headers=autorizacion, timeout=30
-        )
-        os.kill(servidor.pid, signal.SIGKILL)  # the instant after the answer
-        servidor.wait(10)
-        assert respuesta.status_code == 201, respuesta.text
-    finally:
-        servidor.kill()
-        servidor.wait(10)
+    archivo = {"archivo": ("acta.jpg", datos)}
+    with ServidorHijo(registro) as servidor, Dispositivo(servidor.url, token) as casilla:
+        respuesta = casilla.http.post(IMAGENES, files=archivo)
+        os.kill(servidor.proceso.pid, signal.SIGKILL)  # the instant after the answer
+        servidor.proceso.wait(10)
+    assert respuesta.status_code == 201, respuesta.text
     sha = respuesta.json()["sha256"]
     assert sha == hashlib.sha256(datos).hexdigest()
 
-    servidor = _arrancar(puerto, tmp_path / "servidor.log")
-    try:
-        leida = httpx.get(f"{base}/{sha}", headers=autorizacion, timeout=30)
-        otra_vez = httpx.post(
-            base, files={"archivo": ("acta.jpg", datos)}, headers=autorizacion, timeout=30
-        )
-    finally:
-        servidor.terminate()
-        servidor.wait(10)
+    with ServidorHijo(registro) as servidor, Dispositivo(servidor.url, token) as casilla:
+        leida = casilla.http.get(f"{IMAGENES}/{sha}")
+        otra_vez = casilla.http.post(IMAGENES, files=archivo)
     assert leida.status_code == 200
     assert (leida.json()["estado"], leida.json()["acta"]) == ("clasificada", esperada.clave)
     assert otra_vez.status_code == 200  # the same record, not a second one

@@ -12,8 +12,9 @@ from django.utils import timezone
 from prep.actas.models import Acta
 from prep.digitalizacion.models import Imagen
 from prep.digitalizacion.webdav import servidor
+from prep.servidor.servidor import puerto_libre
 from tests.digitalizacion.fabricas import foto_de
-from tests.digitalizacion.procesos import arrancar, puerto_libre
+from tests.digitalizacion.procesos import arrancar
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,6 +15,7 @@ from prep.simulacro import imagenes
 from prep.simulacro.imagenes import (
     carga_qr,
     dibujar_acta,
+    imagen_plana,
     interpretar_carga_qr,
     numero_a_letras,
 )
@@ -63,6 +64,16 @@ class TestDibujo:
             assert _qr(dibujar_acta(rara, local.columnas[rara.eleccion], 2)) == [
                 carga_qr(rara.eleccion, rara.clave_acta)
             ]
+
+    @pytest.mark.parametrize("formato", ["PNG", "JPEG"])
+    def test_imagen_plana_de_escaner_o_recortada(self, capturada, formato):
+        acta, columnas = capturada
+        datos = imagen_plana(acta, columnas, 5, formato)
+        imagen = Image.open(io.BytesIO(datos))
+        assert (imagen.format, imagen.mode) == (formato, "L")
+        assert imagen.size == (575, 745)
+        assert _qr(datos) == [carga_qr(acta.eleccion, acta.clave_acta)]
+        assert datos == imagen_plana(acta, columnas, 5, formato)
 
     def test_escribir_imagenes_en_paralelo(self, local, tmp_path):
         indices = imagenes.seleccionar(local, 20)

@@ -18,12 +18,14 @@ from prep.simulacro.opciones import agregar_opciones_eleccion, barra_de_progreso
 
 class Command(BaseCommand):
     help = _(
-        "Demostración: una elección sintética de un estado, del catálogo a las bases de datos"
-        " de resultados."
+        "Demostración: una elección sintética de un estado por todas las fases, a través de la"
+        " API HTTP, del catálogo a las bases de datos de resultados."
     )
 
     def add_arguments(self, parser):
-        agregar_opciones_eleccion(parser)
+        # Every acta crosses the HTTP API with its image: 500 casillas keep the demo near a
+        # minute on two cores (BENCHMARKS.md); --casillas 2000 is a mid-size state.
+        agregar_opciones_eleccion(parser, casillas=demo.CASILLAS)
 
     def handle(self, *args, **opciones):
         casillas, semilla, elecciones = validar_eleccion(opciones)
@@ -73,6 +75,10 @@ class Command(BaseCommand):
                 f"{base.eleccion.nombre}: " + ", ".join(f"{c} {votos[c]:,}" for c in primeros)
             )
         consola.print(tabla)
+        consola.print(
+            _("Conflictos entre capturas resueltos por el verificador: %(n)s")
+            % {"n": resultado.conflictos}
+        )
         for linea in punteros:
             consola.print(linea)
         for base in resultado.bases:

@@ -1,0 +1,1 @@
+"""Serving PREP over HTTP: the production WSGI server and starting it as a child process."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ServidorConfig(AppConfig):
+    name = "prep.servidor"
+    verbose_name = "Servidor"

@@ -1,0 +1,57 @@
+"""`prep servir`: serve PREP (pages, API, static files) with cheroot."""
+
+import signal
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from prep.servidor.servidor import crear
+
+
+def _direccion(texto: str) -> tuple[str, int]:
+    host, _sep, puerto = texto.rpartition(":")
+    if not host or not puerto.isdigit() or not 0 < int(puerto) < 65536:
+        raise CommandError(
+            _("--direccion debe ser HOST:PUERTO, p. ej. 127.0.0.1:8000; se recibió «%(d)s»")
+            % {"d": texto}
+        )
+    return host.strip("[]"), int(puerto)
+
+
+class Command(BaseCommand):
+    help = _("Sirve PREP por HTTP (páginas, API y archivos estáticos) con un servidor de hilos.")
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--direccion", default="127.0.0.1:8000", help=_("HOST:PUERTO donde escuchar")
+        )
+        parser.add_argument(
+            "--hilos", type=int, default=16, help=_("peticiones atendidas a la vez (1 a 256)")
+        )
+
+    def handle(self, *args, **opciones):
+        host, puerto = _direccion(opciones["direccion"])
+        if not 1 <= opciones["hilos"] <= 256:
+            raise CommandError(_("--hilos debe estar entre 1 y 256"))
+        servidor = crear(host, puerto, opciones["hilos"])
+
+        # SIGTERM (systemd, a supervisor, a parent process) stops as Ctrl-C does: requests in
+        # flight finish; every answered one is already committed.
+        def detener(_signum, _frame):
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, detener)
+        try:
+            servidor.prepare()
+        except OSError as exc:
+            raise CommandError(
+                _("no se puede escuchar en %(h)s:%(p)s: %(e)s") % {"h": host, "p": puerto, "e": exc}
+            ) from exc
+        self.stdout.write(_("Sirviendo PREP en http://%(h)s:%(p)s/") % {"h": host, "p": puerto})
+        self.stdout.flush()
+        try:
+            servidor.serve()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            servidor.stop()

@@ -1,0 +1,91 @@
+"""The HTTP server of PREP: cheroot, a thread-pool WSGI server (one database connection per
+thread), in this process or as a `prep servir` child process that another command drives."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from cheroot import wsgi
+from django.db import connection
+
+# Readiness is asked of a page every role may fetch without signing in.
+RUTA_LISTO = "/api/v1/openapi.json"
+
+
+def crear(host: str, puerto: int, hilos: int) -> wsgi.Server:
+    """A cheroot server of PREP's WSGI application on (host, puerto), not yet started."""
+    from prep.wsgi import application
+
+    return wsgi.Server((host, puerto), application, numthreads=hilos, server_name="prep")
+
+
+def puerto_libre(host: str = "127.0.0.1") -> int:
+    """A TCP port of `host` that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def url_de_la_base() -> str:
+    """PREP_DATABASE_URL of the database this process is connected to, for a child process."""
+    datos = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{datos['NAME']}"
+    clave = f":{datos['PASSWORD']}" if datos.get("PASSWORD") else ""
+    return (
+        f"postgres://{datos['USER']}{clave}@{datos['HOST'] or '127.0.0.1'}:"
+        f"{datos['PORT'] or 5432}/{datos['NAME']}"
+    )
+
+
+class ServidorHijo:
+    """`prep servir` in a child process on this process's database, for the life of a `with`.
+
+    The child's output goes to `registro`; if it dies before it answers, its log is the error.
+    """
+
+    def __init__(self, registro: Path, hilos: int = 8, espera: float = 60.0) -> None:
+        self.registro = registro
+        self.hilos = hilos
+        self.espera = espera
+        self.puerto = puerto_libre()
+        self.url = f"http://127.0.0.1:{self.puerto}"
+        self.proceso: subprocess.Popen | None = None
+
+    def __enter__(self) -> "ServidorHijo":
+        entorno = {**os.environ, "PREP_DATABASE_URL": url_de_la_base()}
+        orden = [sys.executable, "-m", "prep.cli", "servir"]
+        orden += ["--direccion", f"127.0.0.1:{self.puerto}", "--hilos", str(self.hilos)]
+        self.registro.parent.mkdir(parents=True, exist_ok=True)
+        with self.registro.open("ab") as salida:
+            self.proceso = subprocess.Popen(orden, env=entorno, stdout=salida, stderr=salida)
+        limite = time.monotonic() + self.espera
+        while time.monotonic() < limite:
+            if self.proceso.poll() is not None:
+                raise RuntimeError(self._fallo("el servidor terminó al arrancar"))
+            try:
+                httpx.get(self.url + RUTA_LISTO, timeout=2)
+                return self
+            except httpx.TransportError:
+                time.sleep(0.05)  # polling a port that is not listening yet
+        self.__exit__(None, None, None)
+        raise RuntimeError(self._fallo("el servidor no respondió a tiempo"))
+
+    def __exit__(self, *_exc) -> None:
+        if self.proceso is not None and self.proceso.poll() is None:
+            self.proceso.terminate()
+            try:
+                self.proceso.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proceso.kill()
+                self.proceso.wait(10)
+
+    def _fallo(self, motivo: str) -> str:
+        return (
+            f"{motivo}; su registro ({self.registro}):\n"
+            + self.registro.read_text(errors="replace")[-4000:]
+        )
