@@ -20,7 +20,9 @@ echo "== captura: latencia de la API con capturistas concurrentes (2,000 casilla
 python benchmarks/captura.py
 echo "== digitalización: subida + hash + clasificación"
 python benchmarks/digitalizacion.py
-echo "== demostración (prep demo, 2,000 casillas)"
+echo "== corte nacional: completo e incremental"
+env -u PREP_DATABASE_URL python benchmarks/corte.py "$@"
+echo "== demostración (prep demo, 500 casillas)"
 tmp=$(mktemp -d)
 (cd "$tmp" && env -u PREP_DATABASE_URL /usr/bin/time -f "prep demo: %e s, memoria máxima %M KB" prep demo >/dev/null)
 rm -rf "$tmp"

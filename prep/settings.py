@@ -6,6 +6,7 @@ by URL (`postgres://usuario@host:5432/base`).
 
 import contextlib
 import os
+from importlib import import_module
 from pathlib import Path
 
 import dj_database_url
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "prep.simulacro",
     "prep.publicacion",
     "prep.servidor",
+    "prep.difusion",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +125,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("PREP_ZONA_HORARIA", "America/Mexico_City")
 USE_I18N = True
 USE_TZ = True
+# PREP_RELOJ simulates the election-night clock (prep/reloj.py): a malformed value stops `prep`
+# here, at startup, naming the expected form.
+try:
+    import_module("prep.reloj")
+except ValueError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 
 STATIC_URL = "static/"
 # Served straight from the apps' static folders (no STATIC_ROOT): no collectstatic step to
@@ -150,6 +158,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 PREP_PUBLICACION_DIR = Path(os.environ.get("PREP_PUBLICACION_DIR", Path.cwd() / "publicacion"))
+# The institute's Ed25519 key that signs every corte's manifest (never in the repository).
+PREP_LLAVE_FIRMA = Path(
+    os.environ.get("PREP_LLAVE_FIRMA", VAR_DIR / "llaves" / "firma_ed25519.pem")
+)
 
 # How long a capturista keeps the acta the capture queue handed them before another may take it.
 PREP_CAPTURA_PLAZO_SEGUNDOS = int(os.environ.get("PREP_CAPTURA_PLAZO_SEGUNDOS", 600))

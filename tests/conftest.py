@@ -31,3 +31,6 @@ def _carpetas_aisladas(tmp_path, monkeypatch, settings):
     settings.VAR_DIR = var
     monkeypatch.setenv("PREP_PUBLICACION_DIR", str(publicacion))
     monkeypatch.setenv("PREP_VAR_DIR", str(var))
+    llave = var / "llaves" / "firma_ed25519.pem"
+    settings.PREP_LLAVE_FIRMA = llave
+    monkeypatch.setenv("PREP_LLAVE_FIRMA", str(llave))

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from prep import reloj
 from prep.acopio.models import Acopio
 from prep.actas.models import Acta
 from prep.actas.servicios import (
@@ -176,7 +177,7 @@ def registrar_acopio(actor: Actor, **identificacion: str) -> RegistroAcopio:
     """
     exigir(actor, Permiso.ACOPIO)
     ident = identificar(**identificacion)
-    ahora = timezone.now()
+    ahora = reloj.ahora()
     with transaction.atomic():
         acta = _acta_de(actor, ident, ahora)
         acopio = Acopio.objects.select_related("centro").filter(acta=acta).first()
@@ -247,7 +248,7 @@ def registrar_paquete_sin_acta(actor: Actor, causa: str, **identificacion: str) 
             % {"c": ident.clave},
             "fuera_de_catalogo",
         )
-    ahora = timezone.now()
+    ahora = reloj.ahora()
     with transaction.atomic():
         acta = _acta_de(actor, ident, ahora)
         acopio = Acopio.objects.select_related("centro").filter(acta=acta).first()

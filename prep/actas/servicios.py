@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
+from prep import reloj
 from prep.actas.models import Acta
 from prep.bitacora.servicios import registrar
 from prep.catalogo.claves import normalizar_clave
@@ -111,7 +111,7 @@ def registrar_resultado(
     """
     columnas = columnas if columnas is not None else columnas_de(acta_esperada.eleccion)
     cifras = validar_cifras(cifras, columnas)
-    momento = momento or timezone.now()
+    momento = momento or reloj.ahora()
     if not (acopio or momento) <= (captura or momento) <= momento:
         raise ErrorDeDominio("las horas deben cumplir acopio ≤ captura ≤ verificación")
     with transaction.atomic():
@@ -151,7 +151,7 @@ def registrar_sin_acta(
     from prep.actas.transiciones import aplicar
 
     causa = CausaSinActa(causa)
-    momento = momento or timezone.now()
+    momento = momento or reloj.ahora()
     with transaction.atomic():
         acta = acta_bloqueada(acta_esperada)
         if acta.estado == Acta.Estado.SIN_ACTA and acta.causa_sin_acta == causa:
@@ -190,7 +190,7 @@ def registrar_fuera_de_catalogo(
     identificacion = normalizar_clave(identificacion)
     if not identificacion:
         raise ErrorDeDominio("falta la identificación leída del acta fuera de catálogo")
-    momento = momento or timezone.now()
+    momento = momento or reloj.ahora()
     with transaction.atomic():
         # Race-safe thanks to the constraint `fuera_de_catalogo_unica`: the losing insert fails
         # inside get_or_create's own savepoint, which then returns the winner's record.

@@ -28,6 +28,7 @@ def registrar(actor: str, accion: str, objeto: str, antes=None, despues=None) ->
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("bitacora.registrar debe llamarse dentro de una transacción")
     cabeza, _ = Cabeza.objects.select_for_update().get_or_create(pk=CABEZA)
+    # Real time, even with a simulated clock (prep/reloj.py): when the machine recorded it.
     momento = timezone.now()
     datos = {
         "numero": cabeza.numero + 1,

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prep import reloj
 from prep.actas.models import Acta
 
 
@@ -36,7 +37,7 @@ class Captura(models.Model):
     imagen = models.CharField(
         _("imagen capturada (SHA-256)"), max_length=64, blank=True, default=""
     )
-    momento = models.DateTimeField(_("momento"), default=timezone.now)
+    momento = models.DateTimeField(_("momento"), default=reloj.ahora)
 
     class Meta:
         verbose_name = _("captura")
@@ -81,5 +82,5 @@ class Asignacion(models.Model):
 
     @property
     def vigente(self) -> bool:
-        """True until the claim expires."""
+        """True until the claim expires (real time, like every claim: see prep/reloj.py)."""
         return self.expira > timezone.now()

@@ -43,6 +43,7 @@ def siguiente_acta(actor: Actor) -> Asignacion | None:
     """
     exigir(actor, Permiso.CAPTURA)
     for _intento in range(INTENTOS):
+        # Claims expire on real time (prep/reloj.py): a compressed night would expire them at once.
         ahora = timezone.now()
         try:
             with transaction.atomic():

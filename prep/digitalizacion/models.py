@@ -5,9 +5,9 @@ acta uses is the one whose digest is in `Acta.codigo_integridad` (rule in `servi
 """
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from prep import reloj
 from prep.actas.models import Acta
 from prep.cuentas.models import Centro
 
@@ -55,7 +55,7 @@ class Imagen(models.Model):
     )
     subida_por = models.CharField(_("subida por"), max_length=150)
     clasificada_por = models.CharField(_("clasificada por"), max_length=150, blank=True)
-    momento = models.DateTimeField(_("recibida"), default=timezone.now)
+    momento = models.DateTimeField(_("recibida"), default=reloj.ahora)
 
     class Meta:
         verbose_name = _("imagen")

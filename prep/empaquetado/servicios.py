@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from prep import reloj
 from prep.acopio.models import Acopio
 from prep.acopio.servicios import identificar
 from prep.actas.models import Acta
@@ -102,7 +102,7 @@ def empaquetar(actor: Actor, paquete: str, identificaciones: list[str]) -> Resul
         raise ErrorDeDominio(
             _("a lo más %(n)d actas por solicitud") % {"n": MAXIMO_ACTAS}, "demasiadas_actas", 422
         )
-    ahora = timezone.now()
+    ahora = reloj.ahora()
     with transaction.atomic():
         encontradas: dict[int, tuple[str, Acta]] = {}  # by acta: two texts may name one acta
         errores = []

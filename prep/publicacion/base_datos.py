@@ -1,23 +1,20 @@
 """Builds each election's results database (INE layout) and a JSON summary from the database
 state: reads the catálogo and the actas, evaluates the rules, aggregates and writes."""
 
-import hashlib
-import json
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from prep.actas.models import Acta as RegistroActa
 from prep.catalogo.models import ActaEsperada, Eleccion, clave_casilla
 from prep.publicacion.base_ine.columnas import (
-    ENCABEZADO,
     FORMATO_FECHA_HORA,
     IDENTIFICACION,
     NO_CAPTURADO,
 )
-from prep.publicacion.base_ine.escritura import FilaActa, escribir_base, valores_encabezado
+from prep.publicacion.base_ine.escritura import FilaActa, escribir_base
 from prep.reglas.acta import Acta, CausaSinActa, Registro, Ubicacion
 from prep.reglas.agregacion import Resultados, agregar
 from prep.reglas.cifras import Cifra, Lectura
@@ -39,19 +36,6 @@ _GEOGRAFIA = {
 }
 _GEOGRAFICAS = frozenset(c for par in _GEOGRAFIA.values() for c in par)
 _FEDERALES = {Eleccion.Tipo.PRESIDENCIA, Eleccion.Tipo.SENADURIA, Eleccion.Tipo.DIPUTACION_FEDERAL}
-
-
-@dataclass(frozen=True)
-class BasePublicada:
-    """One written results database and its figures."""
-
-    eleccion: Eleccion
-    archivo: Path
-    sha256: str
-    filas: int
-    resultados: Resultados
-    columnas_voto: tuple[str, ...]
-    corte_final: bool
 
 
 def columnas_identificacion(eleccion: Eleccion) -> tuple[str, ...]:
@@ -227,73 +211,73 @@ def _fuera_de_catalogo(eleccion: Eleccion, zona: ZoneInfo) -> Iterator[FilaActa]
         )
 
 
-def escribir_bases(directorio: Path, corte: datetime) -> list[BasePublicada]:
-    """Write every election's database and `resumen.json` into `directorio`.
+@dataclass(frozen=True)
+class EleccionCalculada:
+    """One election at the instant of a corte: its rows (catálogo order, then fuera de
+    catálogo) and its totals at every level."""
 
-    The corte is final (R13) once every acta esperada of every election is registrada.
+    eleccion: Eleccion
+    columnas: list[str]
+    filas: list[FilaActa]
+    resultados: Resultados
+    zona: ZoneInfo
+
+
+Leida = tuple[Eleccion, list[str], list[FilaActa], ZoneInfo]
+
+
+def leer() -> list[Leida]:
+    """Every election with its vote columns and its rows.
+
+    Run it inside one transaction with a stable snapshot so all elections show the same instant.
     """
-    directorio.mkdir(parents=True, exist_ok=True)
-    elecciones = list(Eleccion.objects.select_related("proceso").order_by("orden", "tipo"))
-    calculadas = []
-    for eleccion in elecciones:
+    leidas = []
+    for eleccion in Eleccion.objects.select_related("proceso").order_by("orden", "tipo"):
         zona = ZoneInfo(eleccion.proceso.zona_horaria)
         columnas = list(eleccion.columnas.order_by("orden").values_list("clave", flat=True))
-        filas = list(filas_de(eleccion, columnas, zona))
-        resultados = agregar((f.acta for f in filas), len(columnas), eleccion.configuracion)
-        calculadas.append((eleccion, columnas, filas, resultados, zona))
-    corte_final = all(
-        r.total.actas_capturadas == r.total.actas_esperadas for *_, r, _ in calculadas
-    )
-    publicadas = [_escribir_una(directorio, corte, corte_final, *datos) for datos in calculadas]
-    _escribir_resumen(directorio / "resumen.json", corte, publicadas)
-    return publicadas
+        leidas.append((eleccion, columnas, list(filas_de(eleccion, columnas, zona)), zona))
+    return leidas
 
 
-def _escribir_una(directorio, corte, corte_final, eleccion, columnas, filas, resultados, zona):
-    archivo = directorio / f"{eleccion.tipo}_{eleccion.proceso.anio}.csv"
-    temporal = archivo.with_suffix(".csv.tmp")
-    with temporal.open("w", encoding="utf-8-sig", newline="") as destino:
-        escritas = escribir_base(
-            destino,
-            nombre_eleccion=eleccion.nombre,
-            corte=corte.astimezone(zona),
-            totales=resultados.total,
-            corte_final=corte_final,
-            columnas_identificacion=columnas_identificacion(eleccion),
-            columnas_voto=columnas,
-            filas=filas,
-            evaluaciones=resultados.evaluaciones,
+def calcular(leidas: list[Leida]) -> list[EleccionCalculada]:
+    """Evaluate and aggregate what `leer` read (pure computation: no database)."""
+    return [
+        EleccionCalculada(
+            eleccion,
+            columnas,
+            filas,
+            agregar((f.acta for f in filas), len(columnas), eleccion.configuracion),
+            zona,
         )
-    temporal.replace(archivo)
-    sha = hashlib.sha256(archivo.read_bytes()).hexdigest()
-    return BasePublicada(eleccion, archivo, sha, escritas, resultados, tuple(columnas), corte_final)
+        for eleccion, columnas, filas, zona in leidas
+    ]
 
 
-def _escribir_resumen(ruta: Path, corte: datetime, publicadas: list[BasePublicada]) -> None:
-    resumen = {
-        "corte": corte.isoformat(),
-        "corte_final": bool(publicadas and publicadas[0].corte_final),
-        "elecciones": [
-            {
-                "tipo": p.eleccion.tipo,
-                "nombre": p.eleccion.nombre,
-                "archivo": p.archivo.name,
-                "sha256": p.sha256,
-                "filas": p.filas,
-                "encabezado": dict(
-                    zip(
-                        ENCABEZADO,
-                        valores_encabezado(p.resultados.total, corte_final=p.corte_final),
-                        strict=True,
-                    )
-                ),
-                "votos": dict(zip(p.columnas_voto, p.resultados.total.votos, strict=True)),
-            }
-            for p in publicadas
-        ],
-    }
-    temporal = ruta.with_suffix(".json.tmp")
-    temporal.write_text(
-        json.dumps(resumen, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8"
+def todas_registradas(calculadas: list[EleccionCalculada]) -> bool:
+    """R13 and RE 353: every acta esperada of every election is registrada."""
+    return all(
+        c.resultados.total.actas_capturadas == c.resultados.total.actas_esperadas
+        for c in calculadas
     )
-    temporal.replace(ruta)
+
+
+def nombre_base(eleccion: Eleccion) -> str:
+    """`GOB_2027.csv`: the database file of an election."""
+    return f"{eleccion.tipo}_{eleccion.proceso.anio}.csv"
+
+
+def texto_base(calculada: EleccionCalculada, corte: datetime, corte_final: bool) -> bytes:
+    """The election's database in the INE layout (UTF-8 with BOM), as bytes."""
+    destino = io.StringIO()
+    escribir_base(
+        destino,
+        nombre_eleccion=calculada.eleccion.nombre,
+        corte=corte.astimezone(calculada.zona),
+        totales=calculada.resultados.total,
+        corte_final=corte_final,
+        columnas_identificacion=columnas_identificacion(calculada.eleccion),
+        columnas_voto=calculada.columnas,
+        filas=calculada.filas,
+        evaluaciones=calculada.resultados.evaluaciones,
+    )
+    return destino.getvalue().encode("utf-8-sig")

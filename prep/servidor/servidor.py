@@ -42,50 +42,69 @@ def url_de_la_base() -> str:
     )
 
 
-class ServidorHijo:
-    """`prep servir` in a child process on this process's database, for the life of a `with`.
+class Hijo:
+    """`prep ORDEN …` in a child process on this process's database and settings, for the life
+    of a `with`; SIGTERM at the end (it finishes what it is doing), SIGKILL if it lingers.
 
-    The child's output goes to `registro`; if it dies before it answers, its log is the error.
+    The child's output goes to `registro`; if it dies early, its log is the error.
     """
 
-    def __init__(self, registro: Path, hilos: int = 8, espera: float = 60.0) -> None:
+    def __init__(self, argumentos: list[str], registro: Path, espera: float = 60.0) -> None:
+        self.argumentos = argumentos
         self.registro = registro
-        self.hilos = hilos
         self.espera = espera
-        self.puerto = puerto_libre()
-        self.url = f"http://127.0.0.1:{self.puerto}"
         self.proceso: subprocess.Popen | None = None
 
-    def __enter__(self) -> "ServidorHijo":
+    def __enter__(self) -> "Hijo":
         entorno = {**os.environ, "PREP_DATABASE_URL": url_de_la_base()}
-        orden = [sys.executable, "-m", "prep.cli", "servir"]
-        orden += ["--direccion", f"127.0.0.1:{self.puerto}", "--hilos", str(self.hilos)]
         self.registro.parent.mkdir(parents=True, exist_ok=True)
         with self.registro.open("ab") as salida:
-            self.proceso = subprocess.Popen(orden, env=entorno, stdout=salida, stderr=salida)
+            self.proceso = subprocess.Popen(
+                [sys.executable, "-m", "prep.cli", *self.argumentos],
+                env=entorno,
+                stdout=salida,
+                stderr=salida,
+            )
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        if self.proceso is not None and self.proceso.poll() is None:
+            self.proceso.terminate()
+            try:
+                self.proceso.wait(self.espera)
+            except subprocess.TimeoutExpired:
+                self.proceso.kill()
+                self.proceso.wait(10)
+
+    def fallo(self, motivo: str) -> str:
+        """`motivo` with the tail of the child's log."""
+        return (
+            f"{motivo}; su registro ({self.registro}):\n"
+            + self.registro.read_text(errors="replace")[-4000:]
+        )
+
+
+class ServidorHijo(Hijo):
+    """`prep servir` in a child process, ready (answering HTTP) when the `with` begins."""
+
+    def __init__(self, registro: Path, hilos: int = 8, espera: float = 60.0) -> None:
+        self.puerto = puerto_libre()
+        self.url = f"http://127.0.0.1:{self.puerto}"
+        direccion = f"127.0.0.1:{self.puerto}"
+        super().__init__(
+            ["servir", "--direccion", direccion, "--hilos", str(hilos)], registro, espera
+        )
+
+    def __enter__(self) -> "ServidorHijo":
+        super().__enter__()
         limite = time.monotonic() + self.espera
         while time.monotonic() < limite:
             if self.proceso.poll() is not None:
-                raise RuntimeError(self._fallo("el servidor terminó al arrancar"))
+                raise RuntimeError(self.fallo("el servidor terminó al arrancar"))
             try:
                 httpx.get(self.url + RUTA_LISTO, timeout=2)
                 return self
             except httpx.TransportError:
                 time.sleep(0.05)  # polling a port that is not listening yet
         self.__exit__(None, None, None)
-        raise RuntimeError(self._fallo("el servidor no respondió a tiempo"))
-
-    def __exit__(self, *_exc) -> None:
-        if self.proceso is not None and self.proceso.poll() is None:
-            self.proceso.terminate()
-            try:
-                self.proceso.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proceso.kill()
-                self.proceso.wait(10)
-
-    def _fallo(self, motivo: str) -> str:
-        return (
-            f"{motivo}; su registro ({self.registro}):\n"
-            + self.registro.read_text(errors="replace")[-4000:]
-        )
+        raise RuntimeError(self.fallo("el servidor no respondió a tiempo"))

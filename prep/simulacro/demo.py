@@ -10,19 +10,26 @@ the verificador resolving each conflict against the image. Last, the results dat
 
 import hashlib
 import multiprocessing
+import os
+import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from datetime import time as hora
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connections
 from django.utils import timezone
 
+from prep import reloj
 from prep.actas import servicios
 from prep.catalogo.importacion import importar, vaciar_catalogo
 from prep.catalogo.models import ActaEsperada, Distrito, ProcesoElectoral
@@ -36,9 +43,13 @@ from prep.cuentas.servicios import (
     crear_usuarios,
     emitir_dispositivo,
 )
-from prep.publicacion.base_datos import BasePublicada, escribir_bases
+from prep.publicacion import llaves, programacion
+from prep.publicacion.calendario import Ventana
+from prep.publicacion.corte import PASO, PREFIJO_PREPARACION, publicar
+from prep.publicacion.manifiesto import ULTIMO
+from prep.publicacion.models import Corte, Turno
 from prep.reglas.acta import Registro
-from prep.servidor.servidor import ServidorHijo
+from prep.servidor.servidor import Hijo, ServidorHijo
 from prep.simulacro import operacion
 from prep.simulacro.escritura import escribir
 from prep.simulacro.generador import (
@@ -50,6 +61,9 @@ from prep.simulacro.generador import (
 from prep.simulacro.imagenes import imagen_plana
 
 CASILLAS = 500
+NOCHE = datetime(2027, 6, 6, 19, 50)  # local time when the demo's election night begins
+INICIO_PUBLICACION = hora(20, 0)
+FACTOR_RELOJ = 60  # one real second is a minute of the night: a corte every 20 s
 PREFIJO = "demo-"  # of the demo's centros, people and devices, so a new run finds its own
 CAPTURISTAS = 6
 HILOS_CATD = 6  # CATDs working at once
@@ -64,12 +78,11 @@ Avance = Callable[[str, int], Callable[[int], None]]
 
 @dataclass(frozen=True)
 class ResultadoDemo:
-    """What the demo produced."""
+    """What the demo produced: the cortes published under `publicacion`."""
 
     sintetica: EleccionSintetica
-    bases: list[BasePublicada]
-    directorio: Path
-    corte: datetime
+    cortes: list[Corte]
+    publicacion: Path
     conflictos: int
 
 
@@ -203,7 +216,7 @@ class Lecturas:
         return leer
 
 
-class Turno:
+class TurnoDeCaptura:
     """Capturistas taking actas from the queue until none is left for any of them.
 
     A capturista told «nothing for you» waits while someone else is still working: a capture
@@ -309,7 +322,7 @@ def operar(urls: list[str], sintetica: EleccionSintetica, equipo: Equipo, avance
         for i, u in enumerate(equipo.capturistas)
     ]
     avanzar = avance("Captura doble ciega (CCV)", 2 * len(lecturas.cifras))
-    turno = Turno()
+    turno = TurnoDeCaptura()
     try:
         with ThreadPoolExecutor(len(capturistas)) as hilos:
             trabajos = [
@@ -328,6 +341,64 @@ def operar(urls: list[str], sintetica: EleccionSintetica, equipo: Equipo, avance
         verificador.cerrar()
 
 
+def preparar_publicacion(publicacion: Path) -> None:
+    """Forget a previous demo's cortes: their records and their folders."""
+    Corte.objects.all().delete()
+    Turno.objects.all().delete()
+    if not publicacion.is_dir():
+        return
+    for carpeta in [*publicacion.glob("*_PREP"), *publicacion.glob(f"{PREFIJO_PREPARACION}*")]:
+        if carpeta.is_dir() and not carpeta.is_symlink():
+            shutil.rmtree(carpeta)
+    (publicacion / ULTIMO).unlink(missing_ok=True)
+
+
+def fijar_noche() -> Ventana:
+    """The demo's calendar (publication from 20:00 local time, a corte every 20 minutes) and
+    its signing key; returns the window."""
+    proceso = ProcesoElectoral.objects.get()
+    zona = ZoneInfo(proceso.zona_horaria)
+    inicio = datetime.combine(NOCHE.date(), INICIO_PUBLICACION, tzinfo=zona)
+    cal = programacion.fijar_calendario(SISTEMA, proceso, inicio, inicio + timedelta(hours=20))
+    if not llaves.ruta_llave().exists():
+        llaves.generar()
+    return programacion.ventana_de(cal)
+
+
+@contextmanager
+def noche_simulada(zona: ZoneInfo) -> Iterator[None]:
+    """The election-night clock runs `FACTOR_RELOJ` times faster from `NOCHE`, in this process
+    and in the children it starts; the real clock comes back afterwards."""
+    antes = os.environ.get("PREP_RELOJ")
+    texto = reloj.texto_simulado(NOCHE.replace(tzinfo=zona), FACTOR_RELOJ, timezone.now())
+    os.environ["PREP_RELOJ"] = texto
+    reloj.configurar(texto)
+    try:
+        yield
+    finally:
+        if antes is None:
+            os.environ.pop("PREP_RELOJ", None)
+        else:
+            os.environ["PREP_RELOJ"] = antes
+        reloj.configurar(antes)
+
+
+def cortes_finales(ventana: Ventana) -> None:
+    """After the night's work, one more corte as soon as publication may start (an extra corte
+    is allowed: the calendar sets only the minimum), so everything done is published and at
+    least two cortes exist."""
+    publicados = 0
+    while publicados == 0 or Corte.objects.count() < 2:
+        ahora = reloj.ahora()
+        momento = ahora.replace(second=0, microsecond=0)
+        previo = Corte.objects.order_by("-momento").values_list("momento", flat=True).first()
+        if ahora >= ventana.inicio and (previo is None or momento > previo):
+            publicar(momento)
+            publicados += 1
+        else:
+            time.sleep(PASO)  # the embargo ends, or the next minute comes, within seconds
+
+
 def ejecutar(
     casillas: int,
     semilla: int,
@@ -341,16 +412,23 @@ def ejecutar(
     `avance(tarea, total)` returns a callback that advances a progress bar.
     """
     preparar_base_de_datos()
+    preparar_publicacion(publicacion)
     sintetica = generar(casillas, semilla, elecciones)
     catalogo = var / "demo" / "catalogo"
     escribir(sintetica, catalogo)
     importar(catalogo)
     equipo = formar_equipo(sintetica)
+    ventana = fijar_noche()
     # The child server must see everything committed so far, and SQLite its own writer.
     connections.close_all()
-    with ServidorHijo(var / "demo" / "servidor.log", HILOS_SERVIDOR) as servidor:
-        conflictos = operar([servidor.url], sintetica, equipo, avance)
-    corte = timezone.localtime().replace(second=0, microsecond=0)
-    directorio = publicacion / f"{corte:%Y%m%d_%H%M}_PREP"
-    bases = escribir_bases(directorio, corte)
-    return ResultadoDemo(sintetica, bases, directorio, corte, conflictos)
+    zona = ventana.inicio.tzinfo
+    with noche_simulada(zona):
+        # `prep publicar --programado` beside the server, as on election night: each corte on
+        # time while the actas flow.
+        with (
+            Hijo(["publicar", "--programado"], var / "demo" / "publicador.log"),
+            ServidorHijo(var / "demo" / "servidor.log", HILOS_SERVIDOR) as servidor,
+        ):
+            conflictos = operar([servidor.url], sintetica, equipo, avance)
+        cortes_finales(ventana)
+    return ResultadoDemo(sintetica, list(Corte.objects.order_by("numero")), publicacion, conflictos)

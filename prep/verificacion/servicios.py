@@ -10,9 +10,9 @@ state). Each call is one transaction with its bitácora entries, and is idempote
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from prep import reloj
 from prep.actas.models import Acta
 from prep.actas.servicios import ErrorDeDominio, SinPermiso, columnas_de
 from prep.actas.transiciones import aplicar
@@ -63,7 +63,7 @@ def verificar(
         accion,
         estado,
         cifras=cifras,
-        fecha_hora_verificacion=timezone.now(),
+        fecha_hora_verificacion=reloj.ahora(),
         detalle={**detalle, "evaluacion": evaluacion},
     )
     return Verificada(acta, evaluacion)

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from io import StringIO
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from prep.bitacora.models import Entrada
 from prep.captura.models import Captura
 from prep.catalogo.models import ActaEsperada, ProcesoElectoral
 from prep.digitalizacion.models import Imagen
-from prep.publicacion.base_datos import escribir_bases
+from prep.publicacion.base_datos import calcular, leer, texto_base
 
 RAIZ = Path(__file__).resolve().parents[2]
 
@@ -41,14 +42,6 @@ def _demo(cwd: Path, *argumentos: str) -> subprocess.CompletedProcess:
     )
 
 
-def _digestos(carpeta: Path) -> dict[str, str]:
-    return {
-        p.relative_to(carpeta).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(carpeta.rglob("*"))
-        if p.is_file()
-    }
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """`prep demo` from a fresh folder, as the README runs it (a smaller state)."""
@@ -58,32 +51,51 @@ def demo(tmp_path_factory):
     return carpeta, corrida.stdout
 
 
-def test_escribe_una_base_por_eleccion_y_el_resumen(demo):
+def test_publica_al_menos_dos_cortes_y_el_ultimo(demo):
     carpeta, salida = demo
-    archivos = {Path(nombre).name for nombre in _digestos(carpeta / "publicacion")}
-    assert {"GOB_2027.csv", "DIP_LOC_2027.csv", "resumen.json"} <= archivos
+    publicacion = carpeta / "publicacion"
+    cortes = sorted(p.name for p in publicacion.glob("*_PREP"))
+    assert len(cortes) >= 2
+    assert (publicacion / "ultimo").is_symlink()
+    assert os.readlink(publicacion / "ultimo") == cortes[-1]
     assert "Listo" in salida and "resueltos por el verificador" in salida
-    resumen = json.loads(next((carpeta / "publicacion").rglob("resumen.json")).read_text())
-    assert [e["tipo"] for e in resumen["elecciones"]] == ["GOB", "DIP_LOC"]
-    for eleccion in resumen["elecciones"]:
-        base = next((carpeta / "publicacion").rglob(eleccion["archivo"]))
-        assert hashlib.sha256(base.read_bytes()).hexdigest() == eleccion["sha256"]
+    info = json.loads((publicacion / "ultimo" / "datos" / "corte.json").read_text())
+    assert [e["tipo"] for e in info["elecciones"]] == ["GOB", "DIP_LOC"]
+    base = publicacion / "ultimo" / info["bases"]["archivo"]
+    assert hashlib.sha256(base.read_bytes()).hexdigest() == info["bases"]["sha256"]
 
 
-def test_cada_base_pasa_verificar_base(demo):
+def test_prep_verificar_acepta_la_publicacion(demo):
     carpeta, _ = demo
-    for base in sorted((carpeta / "publicacion").rglob("*_2027.csv")):
-        resultado = subprocess.run(
-            [sys.executable, "-m", "prep.cli", "verificar-base", str(base)],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "PYTHONPATH": str(RAIZ)},
-            timeout=120,
-        )
+    resultado = _prep("verificar", str(carpeta / "publicacion"))
+    assert resultado.returncode == 0, resultado.stdout + resultado.stderr
+    assert "publicación íntegra" in resultado.stdout
+
+
+def test_cada_base_pasa_verificar_base(demo, tmp_path):
+    carpeta, _ = demo
+    ultimo = carpeta / "publicacion" / "ultimo"
+    info = json.loads((ultimo / "datos" / "corte.json").read_text())
+    with zipfile.ZipFile(ultimo / info["bases"]["archivo"]) as bases:
+        bases.extractall(tmp_path)
+    csvs = sorted(tmp_path.rglob("*_2027.csv"))
+    assert len(csvs) == 2
+    for base in csvs:
+        resultado = _prep("verificar-base", str(base))
         assert resultado.returncode == 0, resultado.stdout + resultado.stderr
         assert (
             resultado.stdout.strip().splitlines()[-1] == f"filas en desacuerdo: 0 de {_filas(base)}"
         )
+
+
+def _prep(*argumentos: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "prep.cli", *argumentos],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(RAIZ)},
+        timeout=120,
+    )
 
 
 def _filas(base: Path) -> int:
@@ -98,7 +110,7 @@ def test_argumentos_invalidos(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_cada_acta_cruza_las_fases_por_la_api(tmp_path):
+def test_cada_acta_cruza_las_fases_por_la_api():
     call_command("demo", casillas=150, semilla=7, stdout=StringIO())
     esperadas = ActaEsperada.objects.count()
     assert esperadas >= 300
@@ -138,10 +150,10 @@ def test_cada_acta_cruza_las_fases_por_la_api(tmp_path):
 
     # R16: the same database state gives the same bytes.
     corte = timezone.localtime().replace(second=0, microsecond=0)
-    primera = escribir_bases(tmp_path / "a", corte)
-    segunda = escribir_bases(tmp_path / "b", corte)
-    assert [b.sha256 for b in primera] == [b.sha256 for b in segunda]
-    assert _digestos(tmp_path / "a") == _digestos(tmp_path / "b")
+    primera, segunda = calcular(leer()), calcular(leer())
+    assert [texto_base(c, corte, False) for c in primera] == [
+        texto_base(c, corte, False) for c in segunda
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

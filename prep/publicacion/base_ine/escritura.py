@@ -110,15 +110,23 @@ def escribir_base(
     escritor.writerow(ENCABEZADO)
     escritor.writerow(valores_encabezado(totales, corte_final=corte_final))
     escritor.writerow([])
-    escritor.writerow([*columnas_identificacion, *CAMPOS_PREVIOS, *columnas_voto, *CIERRE])
+    escritor.writerow(columnas_fila(columnas_identificacion, columnas_voto))
     escritas = 0
     for fila in filas:
-        escritor.writerow(_fila(fila, evaluaciones[fila.acta.clave], len(columnas_voto)))
+        escritor.writerow(valores_fila(fila, evaluaciones[fila.acta.clave], len(columnas_voto)))
         escritas += 1
     return escritas
 
 
-def _fila(fila: FilaActa, evaluacion: Evaluacion, n_votos: int) -> list[str]:
+def columnas_fila(
+    columnas_identificacion: Sequence[str], columnas_voto: Sequence[str]
+) -> list[str]:
+    """Line 7: the names of a row's columns."""
+    return [*columnas_identificacion, *CAMPOS_PREVIOS, *columnas_voto, *CIERRE]
+
+
+def valores_fila(fila: FilaActa, evaluacion: Evaluacion, n_votos: int) -> list[str]:
+    """One acta's row, as published (the site's JSON carries these same strings)."""
     acta = fila.acta
     capturada = acta.registro is Registro.CAPTURADA
     if capturada:

@@ -1,5 +1,6 @@
 """`prep demo`: a demo election through the pipeline on the embedded default."""
 
+import json
 import time
 from pathlib import Path
 
@@ -10,8 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from prep.actas.servicios import ErrorDeDominio
-from prep.publicacion.base_ine.columnas import ENCABEZADO
-from prep.publicacion.base_ine.escritura import valores_encabezado
+from prep.publicacion.manifiesto import ULTIMO
 from prep.simulacro import demo
 from prep.simulacro.opciones import agregar_opciones_eleccion, barra_de_progreso, validar_eleccion
 
@@ -51,41 +51,55 @@ class Command(BaseCommand):
         self._resumen(consola, resultado, time.perf_counter() - inicio)
 
     def _resumen(self, consola: Console, resultado: demo.ResultadoDemo, segundos: float) -> None:
-        tabla = Table(title=_("Corte del %(hora)s") % {"hora": f"{resultado.corte:%d/%m/%Y %H:%M}"})
+        ultimo = resultado.publicacion / ULTIMO
+        corte = json.loads((ultimo / "datos" / "corte.json").read_text(encoding="utf-8"))
+        tabla = Table(
+            title=_("Corte %(n)s, %(hora)s") % {"n": corte["corte"], "hora": corte["texto"]}
+        )
         for columna in (_("elección"), _("esperadas"), _("capturadas"), _("contabilizadas"),
                         _("participación")):  # fmt: skip
             tabla.add_column(columna, justify="right" if tabla.columns else "left")
         punteros = []
-        for base in resultado.bases:
-            t = base.resultados.total
-            valores = dict(
-                zip(ENCABEZADO, valores_encabezado(t, corte_final=base.corte_final), strict=True)
-            )
+        for eleccion in corte["elecciones"]:
+            resumen = json.loads((ultimo / eleccion["resumen"]).read_text(encoding="utf-8"))
+            t = resumen["totales"]
             tabla.add_row(
-                base.eleccion.nombre,
-                valores["ACTAS_ESPERADAS"],
-                valores["ACTAS_CAPTURADAS"],
-                f"{valores['ACTAS_CONTABILIZADAS']}"
-                f" ({valores['PORCENTAJE_ACTAS_CONTABILIZADAS']} %)",
-                f"{valores['PORCENTAJE_PARTICIPACION_CIUDADANA']} %",
+                eleccion["nombre"],
+                str(t["actas_esperadas"]),
+                str(t["actas_capturadas"]),
+                f"{t['actas_contabilizadas']} ({t['porcentaje_actas_contabilizadas']} %)",
+                f"{t['porcentaje_participacion_ciudadana']} %",
             )
-            votos = dict(zip(base.columnas_voto, t.votos, strict=True))
+            votos = {c["corto"]: v for c, v in zip(eleccion["columnas"], t["votos"], strict=True)}
             primeros = sorted(votos, key=lambda c: -votos[c])[:3]
             punteros.append(
-                f"{base.eleccion.nombre}: " + ", ".join(f"{c} {votos[c]:,}" for c in primeros)
+                f"{eleccion['nombre']}: " + ", ".join(f"{c} {votos[c]:,}" for c in primeros)
             )
         consola.print(tabla)
+        for linea in punteros:
+            consola.print(linea)
         consola.print(
             _("Conflictos entre capturas resueltos por el verificador: %(n)s")
             % {"n": resultado.conflictos}
         )
-        for linea in punteros:
-            consola.print(linea)
-        for base in resultado.bases:
-            consola.print(f"{base.archivo.name}  sha256 {base.sha256}", soft_wrap=True)
-        consola.print(
-            _("Publicado en %(carpeta)s") % {"carpeta": resultado.directorio}, soft_wrap=True
+        for c in resultado.cortes:
+            consola.print(
+                _("corte %(n)s  %(carpeta)s  %(a)s archivos, %(e)s bytes escritos")
+                % {
+                    "n": c.numero,
+                    "carpeta": c.carpeta,
+                    "a": f"{c.archivos:,}",
+                    "e": f"{c.bytes_escritos:,}",
+                },
+                soft_wrap=True,
+            )
+        bases = corte["bases"]
+        consola.print(f"{bases['archivo']}  sha256 {bases['sha256']}", soft_wrap=True)
+        texto = _(
+            "Publicado en %(carpeta)s (el más reciente en %(ultimo)s); compruébelo con"
+            " «prep verificar %(ultimo)s»"
         )
+        consola.print(texto % {"carpeta": resultado.publicacion, "ultimo": ultimo}, soft_wrap=True)
         consola.print(
             _("Listo: %(actas)s actas en %(segundos).1f s.")
             % {"actas": f"{len(resultado.sintetica.actas):,}", "segundos": segundos}

@@ -1,0 +1,1 @@
+"""Difusión: the official mirrors (difusores oficiales) that republish each corte."""

@@ -1,0 +1,182 @@
+"""The election-night clock: real by default, simulated by PREP_RELOJ (compressed or slowed
+night), malformed values refused at configuration and at startup, and the split between the
+night's timestamps (simulated) and the bitácora's (real)."""
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from prep import reloj
+from prep.acopio.models import Acopio
+from prep.acopio.servicios import registrar_acopio
+from prep.actas.models import Acta
+from prep.bitacora.models import Entrada
+from prep.cuentas.models import Rol
+from prep.simulacro.imagenes import carga_qr
+from tests.cuentas.ayudas import actor
+from tests.fabricas import ActaEsperadaFactory, CentroFactory, DistritoFactory
+
+RAIZ = Path(__file__).resolve().parent.parent
+INICIO_SIMULADO = datetime.fromisoformat("2027-06-06T19:30:00-06:00")
+INICIO_REAL = datetime.fromisoformat("2026-11-24T21:00:00+00:00")
+TEXTO = "2027-06-06T19:30:00-06:00 x60 desde 2026-11-24T21:00:00+00:00"
+FORMA = "se espera «<inicio simulado ISO> x<factor> desde <inicio real ISO>»"
+
+
+@pytest.fixture(autouse=True)
+def _reloj_real():
+    """Every test starts and ends with the real clock."""
+    reloj.configurar(None)
+    yield
+    reloj.configurar(None)
+
+
+def _real_en(monkeypatch, momento: datetime) -> None:
+    monkeypatch.setattr(timezone, "now", lambda: momento)
+
+
+def test_por_omision_es_el_reloj_real():
+    assert not reloj.simulado()
+    antes = timezone.now()
+    momento = reloj.ahora()
+    assert antes <= momento <= timezone.now()
+    assert timezone.is_aware(momento)
+
+
+def test_simulado_avanza_factor_veces_desde_su_inicio(monkeypatch):
+    reloj.configurar(TEXTO)
+    assert reloj.simulado()
+    _real_en(monkeypatch, INICIO_REAL)
+    assert reloj.ahora() == INICIO_SIMULADO
+    _real_en(monkeypatch, INICIO_REAL + timedelta(minutes=1))
+    assert reloj.ahora() == INICIO_SIMULADO + timedelta(hours=1)
+    _real_en(monkeypatch, INICIO_REAL + timedelta(minutes=5, seconds=30))
+    assert reloj.ahora() == datetime.fromisoformat("2027-06-07T01:00:00-06:00")
+    assert timezone.is_aware(reloj.ahora())
+
+
+@pytest.mark.parametrize(
+    ("factor", "real", "simulado"),
+    [
+        ("1.5", timedelta(minutes=10), timedelta(minutes=15)),
+        ("0.5", timedelta(minutes=10), timedelta(minutes=5)),
+        ("2.25", timedelta(seconds=4), timedelta(seconds=9)),
+    ],
+)
+def test_factor_decimal(monkeypatch, factor, real, simulado):
+    reloj.configurar(f"2027-06-06T19:30:00-06:00 x{factor} desde 2026-11-24T21:00:00+00:00")
+    _real_en(monkeypatch, INICIO_REAL + real)
+    assert reloj.ahora() == INICIO_SIMULADO + simulado
+
+
+def test_texto_simulado_produce_el_valor_de_prep_reloj(monkeypatch):
+    texto = reloj.texto_simulado(INICIO_SIMULADO, 60, INICIO_REAL)
+    assert texto == TEXTO
+    reloj.configurar(texto)
+    _real_en(monkeypatch, INICIO_REAL + timedelta(seconds=30))
+    assert reloj.ahora() == INICIO_SIMULADO + timedelta(minutes=30)
+    assert "x1.5 desde" in reloj.texto_simulado(INICIO_SIMULADO, 1.5, INICIO_REAL)
+
+
+@pytest.mark.parametrize(
+    ("texto", "motivo"),
+    [
+        ("mañana a las 8", "no tiene la forma esperada"),
+        ("2027-06-06T19:30:00-06:00 x60", "no tiene la forma esperada"),
+        ("2027-06-06T19:30:00-06:00 60 desde 2026-11-24T21:00:00+00:00", "forma esperada"),
+        ("2027-06-06T19:30:00-06:00 x-2 desde 2026-11-24T21:00:00+00:00", "forma esperada"),
+        ("2027-06-06T19:30:00-06:00 x1e3 desde 2026-11-24T21:00:00+00:00", "forma esperada"),
+        ("2027-06-06T19:30:00-06:00 x0 desde 2026-11-24T21:00:00+00:00", "debe ser positivo"),
+        ("2027-06-06T19:30:00-06:00 x0.0 desde 2026-11-24T21:00:00+00:00", "debe ser positivo"),
+        ("2027-13-06T19:30:00-06:00 x60 desde 2026-11-24T21:00:00+00:00", "no es una fecha"),
+        ("2027-06-06T19:30:00 x60 desde 2026-11-24T21:00:00+00:00", "no indica su zona"),
+        ("2027-06-06T19:30:00-06:00 x60 desde 2026-11-24T21:00:00", "no indica su zona"),
+    ],
+)
+def test_valores_mal_formados_se_rechazan(texto, motivo):
+    reloj.configurar(TEXTO)
+    with pytest.raises(ValueError, match="PREP_RELOJ inválido") as error:
+        reloj.configurar(texto)
+    assert motivo in str(error.value)
+    assert FORMA in str(error.value)
+    # The clock stays as it was.
+    assert reloj.simulado()
+
+
+@pytest.mark.parametrize(
+    ("inicio_simulado", "factor", "inicio_real"),
+    [
+        (INICIO_SIMULADO, 0, INICIO_REAL),
+        (INICIO_SIMULADO, -1, INICIO_REAL),
+        (INICIO_SIMULADO.replace(tzinfo=None), 60, INICIO_REAL),
+    ],
+)
+def test_texto_simulado_rechaza_valores_invalidos(inicio_simulado, factor, inicio_real):
+    with pytest.raises(ValueError, match=FORMA):
+        reloj.texto_simulado(inicio_simulado, factor, inicio_real)
+
+
+@pytest.mark.parametrize("texto", [None, "", "   "])
+def test_configurar_sin_texto_vuelve_al_reloj_real(texto):
+    reloj.configurar(TEXTO)
+    reloj.configurar(texto)
+    assert not reloj.simulado()
+    assert abs(reloj.ahora() - timezone.now()) < timedelta(seconds=5)
+
+
+def _python(codigo: str, tmp_path: Path, prep_reloj: str) -> subprocess.CompletedProcess:
+    entorno = dict(os.environ, PREP_RELOJ=prep_reloj, DJANGO_SETTINGS_MODULE="prep.settings")
+    entorno["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(RAIZ), entorno.get("PYTHONPATH", "")) if p
+    )
+    return subprocess.run(
+        [sys.executable, "-c", codigo],
+        cwd=tmp_path,
+        env=entorno,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_prep_reloj_se_lee_al_importar(tmp_path):
+    real = timezone.now().astimezone(UTC)
+    texto = reloj.texto_simulado(INICIO_SIMULADO, 1, real)
+    codigo = "import django; django.setup(); from prep import reloj; print(reloj.ahora())"
+    resultado = _python(codigo, tmp_path, texto)
+    assert resultado.returncode == 0, resultado.stderr
+    momento = datetime.fromisoformat(resultado.stdout.strip())
+    assert INICIO_SIMULADO <= momento < INICIO_SIMULADO + timedelta(minutes=5)
+
+
+def test_prep_no_arranca_con_prep_reloj_mal_formado(tmp_path):
+    resultado = _python("from prep.cli import main; main(['prep', '--help'])", tmp_path, "x60")
+    assert resultado.returncode != 0
+    assert "PREP_RELOJ inválido («x60»)" in resultado.stderr
+    assert FORMA in resultado.stderr
+    assert "Órdenes:" not in resultado.stdout
+
+
+@pytest.mark.django_db
+def test_con_reloj_simulado_el_acopio_lleva_hora_simulada_y_la_bitacora_la_real():
+    distrito = DistritoFactory()
+    acopiador = actor(Rol.ACOPIADOR, CentroFactory(clave="CATD01", distritos=[distrito]), "ana")
+    esperada = ActaEsperadaFactory(casilla__seccion__distrito_local=distrito)
+    reloj.configurar(reloj.texto_simulado(INICIO_SIMULADO, 60, timezone.now()))
+
+    antes = timezone.now()
+    registrar_acopio(acopiador, qr=carga_qr(esperada.eleccion.tipo, esperada.clave))
+    despues = timezone.now()
+
+    acta = Acta.objects.get(acta_esperada=esperada)
+    # A few real seconds since the clock was configured: a few simulated minutes.
+    assert INICIO_SIMULADO <= acta.fecha_hora_acopio < INICIO_SIMULADO + timedelta(minutes=10)
+    assert Acopio.objects.get(acta=acta).momento == acta.fecha_hora_acopio
+    entrada = Entrada.objects.get(accion="acopio.registrar")
+    assert datetime.fromisoformat(entrada.despues["fecha_hora_acopio"]) == acta.fecha_hora_acopio
+    assert antes <= entrada.momento <= despues
