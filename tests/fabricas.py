@@ -1,11 +1,12 @@
 """factory_boy factories of the Django models, shared by every area's tests: catálogo,
-centros, people with a role, devices."""
+centros, people with a role, devices, difusores oficiales."""
 
 import factory
 from django.contrib.auth import get_user_model
 
 from prep.catalogo import models as catalogo
 from prep.cuentas.models import Centro, Dispositivo, Perfil, Rol
+from prep.difusion.models import Difusor
 
 
 class ProcesoFactory(factory.django.DjangoModelFactory):
@@ -121,6 +122,19 @@ class PerfilFactory(factory.django.DjangoModelFactory):
 
     rol = Rol.DIGITALIZADOR
     centro = factory.SubFactory(CentroFactory)
+
+
+class DifusorFactory(factory.django.DjangoModelFactory):
+    """An active difusor oficial that receives its packages over SFTP."""
+
+    class Meta:
+        model = Difusor
+
+    nombre = factory.Sequence(lambda n: f"Difusor {n}")
+    url = factory.Sequence(lambda n: f"https://prep{n}.difusor.example")
+    canal = Difusor.Canal.SFTP
+    credencial = factory.Sequence(lambda n: f"/etc/prep/difusores/difusor{n}_ed25519")
+    orden = factory.Sequence(lambda n: n)
 
 
 def dispositivo(centro: Centro, tipo: str = Dispositivo.Tipo.TELEFONO) -> tuple[Dispositivo, str]:

@@ -159,8 +159,9 @@ class Escritor:
         return True
 
 
-def _sincronizar(carpeta: Path) -> None:
-    """Everything written so far reaches the disk before the corte is recorded."""
+def sincronizar(carpeta: Path) -> None:
+    """Everything written so far, and the folder's entries, reach the disk (before a corte is
+    recorded, or renamed into place)."""
     os.sync()
     descriptor = os.open(carpeta, os.O_RDONLY)
     try:
@@ -169,7 +170,7 @@ def _sincronizar(carpeta: Path) -> None:
         os.close(descriptor)
 
 
-def _apuntar_ultimo(publicacion: Path, carpeta: str) -> None:
+def apuntar_ultimo(publicacion: Path, carpeta: str) -> None:
     """Point `ultimo` at `carpeta` atomically (a new symlink renamed over the old one)."""
     temporal = publicacion / f".{ULTIMO}.{os.getpid()}"
     temporal.unlink(missing_ok=True)
@@ -371,7 +372,7 @@ def reanudar(publicacion: Path) -> None:
                 "corte_perdido",
                 500,
             )
-        _apuntar_ultimo(publicacion, ultimo.carpeta)
+        apuntar_ultimo(publicacion, ultimo.carpeta)
 
 
 def publicar(momento: datetime | None = None, *, actor: Actor = SISTEMA) -> Corte:
@@ -455,7 +456,7 @@ def _publicar(publicacion, momento, cal, ventana, actor, inicio_real) -> Corte:
     datos = manifiesto.construir(numero, momento, final, anterior, escritor.archivos)
     (preparacion / manifiesto.MANIFIESTO).write_bytes(datos)
     (preparacion / manifiesto.FIRMA).write_bytes(manifiesto.firmar(datos, llave))
-    _sincronizar(preparacion)
+    sincronizar(preparacion)
 
     with transaction.atomic():
         # The calendar row stays locked until the corte is recorded: it cannot change or
@@ -488,8 +489,8 @@ def _publicar(publicacion, momento, cal, ventana, actor, inicio_real) -> Corte:
         if final:
             programacion.cerrar(cal, momento, motivo)
     os.replace(preparacion, publicacion / carpeta)
-    _sincronizar(publicacion)
-    _apuntar_ultimo(publicacion, carpeta)
+    sincronizar(publicacion)
+    apuntar_ultimo(publicacion, carpeta)
     return corte
 
 
