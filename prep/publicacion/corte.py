@@ -61,11 +61,14 @@ from prep.publicacion.nodos import (
     columnas_json,
     extension,
     geografia,
+    texto_candidaturas,
 )
 
 SITIO = Path(__file__).resolve().parent.parent / "site"
 PREFIJO_PREPARACION = ".preparando-"
-DURACION_TURNO = timedelta(minutes=15)
+# Renewed every third of it while a corte is made; a dead holder blocks others this long at most
+# (none at all on the same machine, where its death is seen at once).
+DURACION_TURNO = timedelta(minutes=1)
 _ACTIVOS = ("app.js", "estilo.css")
 # How often the scheduler reads the clock (real seconds): fine enough for a night compressed
 # ×120 in a drill, and nothing for a real one.
@@ -89,25 +92,69 @@ def _titular() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def _muerto(titular: str) -> bool:
+    """True when `titular` is a process of this machine that no longer exists (killed while it
+    held the lease): nobody else has to wait for its lease to expire."""
+    host, _sep, pid = titular.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def tomar_turno(titular: str, ahora: datetime) -> None:
     """Take the lease, or ErrorDeDominio 409 while another live generator holds it."""
     Turno.objects.get_or_create(id=1)
-    tomado = Turno.objects.filter(
-        Q(hasta__isnull=True) | Q(hasta__lt=ahora) | Q(titular=titular), id=1
-    ).update(titular=titular, hasta=ahora + DURACION_TURNO)
-    if not tomado:
-        turno = Turno.objects.get(id=1)
-        raise ErrorDeDominio(
-            _("otro generador (%(t)s) está haciendo un corte hasta las %(h)s; inténtelo después")
-            % {"t": turno.titular, "h": timezone.localtime(turno.hasta).strftime("%H:%M:%S")},
-            "generador_ocupado",
-            409,
-        )
+    libre = Q(hasta__isnull=True) | Q(hasta__lt=ahora) | Q(titular=titular)
+    if Turno.objects.filter(libre, id=1).update(titular=titular, hasta=ahora + DURACION_TURNO):
+        return
+    turno = Turno.objects.get(id=1)
+    if _muerto(turno.titular) and Turno.objects.filter(id=1, titular=turno.titular).update(
+        titular=titular, hasta=ahora + DURACION_TURNO
+    ):
+        return
+    raise ErrorDeDominio(
+        _("otro generador (%(t)s) está haciendo un corte hasta las %(h)s; inténtelo después")
+        % {"t": turno.titular, "h": timezone.localtime(turno.hasta).strftime("%H:%M:%S")},
+        "generador_ocupado",
+        409,
+    )
 
 
 def soltar_turno(titular: str) -> None:
     """Release the lease (only if still ours)."""
     Turno.objects.filter(id=1, titular=titular).update(titular="", hasta=None)
+
+
+@contextmanager
+def turno(titular: str) -> Iterator[None]:
+    """Hold the lease while a corte is made, renewing it so that it lasts as long as the corte
+    and expires soon after its holder dies."""
+    tomar_turno(titular, timezone.now())
+    fin = threading.Event()
+
+    def renovar() -> None:
+        try:
+            while not fin.wait(DURACION_TURNO.total_seconds() / 3):
+                Turno.objects.filter(id=1, titular=titular).update(
+                    hasta=timezone.now() + DURACION_TURNO
+                )
+        finally:
+            connection.close()
+
+    hilo = threading.Thread(target=renovar, name="turno-de-cortes", daemon=True)
+    hilo.start()
+    try:
+        yield
+    finally:
+        fin.set()
+        hilo.join()
+        soltar_turno(titular)
 
 
 # --- writing a corte folder -------------------------------------------------------------------
@@ -256,6 +303,10 @@ def _bases(
             )
             miembro.compress_type = zipfile.ZIP_DEFLATED
             archivo.writestr(miembro, texto_base(c, momento, final))
+            nombre = f"{c.eleccion.tipo}_CANDIDATURAS_{c.eleccion.proceso.anio}.csv"
+            miembro = zipfile.ZipInfo(f"{carpeta}_{c.eleccion.tipo}/{nombre}", fecha)
+            miembro.compress_type = zipfile.ZIP_DEFLATED
+            archivo.writestr(miembro, texto_candidaturas(c.eleccion))
         leeme = zipfile.ZipInfo(f"{carpeta}_LEEME.txt", fecha)
         archivo.writestr(leeme, _leeme(carpeta, momento, inst).encode("utf-8"))
     datos = salida.getvalue()
@@ -393,13 +444,9 @@ def publicar(momento: datetime | None = None, *, actor: Actor = SISTEMA) -> Cort
         raise ErrorDeDominio(str(exc), "fuera_de_ventana", 409) from None
     publicacion = raiz()
     publicacion.mkdir(parents=True, exist_ok=True)
-    titular = _titular()
-    tomar_turno(titular, timezone.now())
-    try:
+    with turno(_titular()):
         reanudar(publicacion)
         return _publicar(publicacion, momento, cal, ventana, actor, inicio_real)
-    finally:
-        soltar_turno(titular)
 
 
 def _publicar(publicacion, momento, cal, ventana, actor, inicio_real) -> Corte:

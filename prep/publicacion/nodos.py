@@ -5,6 +5,8 @@ Each acta is its database row (same strings, same order), so the site, the JSON 
 cannot disagree. Percentages are the CSV header's strings (R12: truncated, 4 decimals).
 """
 
+import csv
+import io
 import json
 from collections import defaultdict
 from collections.abc import Iterator
@@ -125,6 +127,31 @@ def candidaturas_json(eleccion: Eleccion) -> list[dict]:
         columnas += [c.clave for c in coalicion.columnas.order_by("orden")]
         candidaturas.append({"nombre": coalicion.nombre, "columnas": columnas})
     return candidaturas
+
+
+def texto_candidaturas(eleccion: Eleccion) -> bytes:
+    """The candidaturas CSV beside each database (as INE's `PRES_CANDIDATURAS_2024.csv`): each
+    vote column, its parties, and the candidatura its votes go to."""
+    de_coalicion = {
+        columna: k["nombre"] for k in candidaturas_json(eleccion) for columna in k["columnas"]
+    }
+    salida = io.StringIO()
+    escritor = csv.writer(salida, lineterminator="\n")
+    escritor.writerow(["COLUMNA", "TIPO", "NOMBRE", "PARTIDOS", "CANDIDATURA"])
+    columnas = eleccion.columnas.order_by("orden").prefetch_related("partidos")
+    for columna, datos in zip(columnas, columnas_json(eleccion), strict=True):
+        partidos = "-".join(p.siglas for p in columna.partidos.all())
+        propia = partidos if datos["tipo"] in {"partido", "candidatura_independiente"} else ""
+        escritor.writerow(
+            [
+                columna.clave,
+                datos["tipo"],
+                datos["nombre"],
+                partidos,
+                de_coalicion.get(columna.clave, propia),
+            ]
+        )
+    return salida.getvalue().encode("utf-8-sig")
 
 
 def geografia(eleccion: Eleccion) -> str:

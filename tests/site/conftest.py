@@ -3,7 +3,6 @@ synthetic election, a plain static server over the publication folder, and pages
 desktop or a phone viewport."""
 
 import functools
-import os
 import threading
 from collections import Counter
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -14,7 +13,7 @@ from django.db import connections
 
 from prep.difusion.models import Difusor
 from prep.publicacion.corte import publicar, raiz
-from tests.captura.navegador import chromium  # noqa: F401 (fixture)
+from tests.captura.navegador import ARTEFACTOS, chromium  # noqa: F401 (fixture)
 from tests.publicacion.eleccion import Eleccion
 
 VISTAS = {
@@ -87,9 +86,10 @@ def servidor(corte):
 
 
 @pytest.fixture
-def artefactos(tmp_path) -> Path:
-    """Where screenshots go: $PREP_ARTEFACTOS (CI keeps it), else the test's tmp_path."""
-    carpeta = Path(os.environ.get("PREP_ARTEFACTOS") or tmp_path) / "site"
+def artefactos() -> Path:
+    """Where the site's screenshots are kept: artefactos/sitio/ (gitignored), beside the
+    capture pages' ones."""
+    carpeta = ARTEFACTOS / "sitio"
     carpeta.mkdir(parents=True, exist_ok=True)
     return carpeta
 
