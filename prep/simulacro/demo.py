@@ -5,7 +5,9 @@ up as an administrator would, with the `prep` services. Then PREP is served by `
 a child process and every acta travels as on election night, through the API only: acopio at
 its CATD, its image uploaded by the CATD scanner or by PREP Casilla and classified by its QR,
 two blind captures at the CCV (a vote hard to read now and then, so conflicts occur), and
-the verificador resolving each conflict against the image. Last, the results databases.
+the verificador resolving each conflict against the image. Meanwhile `prep publicar
+--programado`, in another child process, publishes a corte every 20 minutes of a night that runs
+60 times faster (PREP_RELOJ), from the 20:00 start; one more corte closes the demo.
 """
 
 import hashlib
