@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+# A time as every corte shows it: `06/06/2027 20:00 (UTC-6)`.
+from prep.publicacion.base_ine.escritura import desfase
+from prep.publicacion.base_ine.escritura import linea_corte as texto_hora
+
 CENTRO = ZoneInfo("America/Mexico_City")  # tiempo del centro, the federal start's reference
 INICIO_FEDERAL = time(20, 0)  # RE 353 ¶4: federal publication not before 20:00 tiempo del centro
 INICIO_LOCAL = (time(18, 0), time(20, 0))  # the OPL board picks a start in this range, local time
@@ -39,18 +43,6 @@ class Embargo(ValueError):
 
 class Cerrada(ValueError):
     """A corte after publication closed (T-E3)."""
-
-
-def texto_hora(momento: datetime) -> str:
-    """A time as the corte shows it, in the datetime's own zone: `06/06/2027 20:00 (UTC-6)`."""
-    return f"{momento:%d/%m/%Y %H:%M} ({_desfase(momento)})"
-
-
-def _desfase(momento: datetime) -> str:
-    desfase = momento.utcoffset() or timedelta(0)
-    signo = "-" if desfase < timedelta(0) else "+"
-    horas, minutos = divmod(abs(desfase) // timedelta(minutes=1), 60)
-    return f"UTC{signo}{horas}" + (f":{minutos:02d}" if minutos else "")
 
 
 def validar(v: Ventana, zona: ZoneInfo) -> list[str]:
@@ -162,7 +154,7 @@ def exigir_ventana(v: Ventana, momento: datetime, cerrado: datetime | None) -> N
     if momento < _utc(v.inicio):
         raise Embargo(
             f"embargo: la publicación empieza el {v.inicio:%d/%m/%Y} a las {v.inicio:%H:%M}"
-            f" ({_desfase(v.inicio)}); no se publica nada antes (RE 353)"
+            f" ({desfase(v.inicio)}); no se publica nada antes (RE 353)"
         )
     if cerrado is not None and momento > _utc(cerrado):
         raise Cerrada(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from prep.publicacion.corte import apuntar_ultimo
 from prep.publicacion.llaves import publica_pem
 from prep.publicacion.manifiesto import (
     FIRMA,
@@ -26,7 +27,7 @@ from prep.publicacion.manifiesto import (
     huella,
     leer,
 )
-from prep.publicacion.verificacion_corte import ANTERIOR, ULTIMO
+from prep.publicacion.verificacion_corte import ANTERIOR
 
 INICIO = datetime(2027, 6, 6, 20, 0, tzinfo=timezone(timedelta(hours=-6)))
 INTERVALO = timedelta(minutes=20)
@@ -165,14 +166,6 @@ def escribir_corte(
     return carpeta
 
 
-def apuntar_ultimo(publicacion: Path, carpeta: Path | str) -> None:
-    """Point `ultimo` at `carpeta` (a relative symlink, swapped atomically)."""
-    temporal = publicacion / f".{ULTIMO}.nuevo"
-    temporal.unlink(missing_ok=True)
-    temporal.symlink_to(Path(carpeta).name, target_is_directory=True)
-    os.replace(temporal, publicacion / ULTIMO)
-
-
 def escribir_publicacion(
     publicacion: Path, cortes: int, llave: Ed25519PrivateKey, *, ultimo: bool = True
 ) -> list[Path]:
@@ -183,7 +176,7 @@ def escribir_publicacion(
             escribir_corte(publicacion, numero, llave, carpetas[-1] if carpetas else None)
         )
     if ultimo:
-        apuntar_ultimo(publicacion, carpetas[-1])
+        apuntar_ultimo(publicacion, Path(carpetas[-1]).name)
     return carpetas
 
 

@@ -346,7 +346,7 @@ def test_numero_repetido(cadena, llave):
 
 
 def test_ultimo_no_apunta_al_mas_reciente(cadena):
-    apuntar_ultimo(cadena[0].parent, cadena[1])
+    apuntar_ultimo(cadena[0].parent, cadena[1].name)
     lineas, error = _ejecutar(cadena[0].parent)
     _sale_con(error, 1)
     assert _falla(lineas, "CADENA ROTA ultimo: ") == (

@@ -2,7 +2,7 @@
 day/month/year, month names in Spanish. No locale settings are used, so the output is the same on
 every machine."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 MESES = (
     "enero",
@@ -63,11 +63,3 @@ def instante(momento: datetime) -> str:
 def fecha_larga(momento: datetime) -> str:
     """`6 de junio de 2027, 21:30 h`."""
     return f"{momento.day} de {MESES[momento.month - 1]} de {momento.year}, {momento:%H:%M} h"
-
-
-def desfase(momento: datetime) -> str:
-    """The UTC offset of an aware datetime: `UTC-6`, `UTC+5:30`."""
-    diferencia = momento.utcoffset() or timedelta(0)
-    signo = "-" if diferencia < timedelta(0) else "+"
-    horas, minutos = divmod(abs(diferencia) // timedelta(minutes=1), 60)
-    return f"UTC{signo}{horas}" + (f":{minutos:02d}" if minutos else "")

@@ -14,6 +14,7 @@ from prep.difusion.memoria.estadisticas import (
 )
 from prep.difusion.memoria.graficas import Grafica, barras_por_hora
 from prep.difusion.memoria.incidentes import Incidentes
+from prep.publicacion.base_ine.escritura import desfase
 
 TITULO = "Memoria técnica del difusor oficial"
 SIN_DATO = formato.SIN_DATO
@@ -105,7 +106,7 @@ def construir(
     datos = (
         *([f"Difusor oficial: {difusor}"] if difusor else []),
         f"Elaborada el {formato.fecha_larga(fecha.astimezone(zona))}",
-        f"Horas locales de {zona.key} ({formato.desfase(muestra)})",
+        f"Horas locales de {zona.key} ({desfase(muestra)})",
     )
     return Informe(
         titulo=TITULO,
@@ -232,9 +233,7 @@ def _por_hora(eleccion: Periodo, ordinario: Periodo | None, zona: ZoneInfo) -> S
     # Hours are named by their local time; when the period crosses a daylight-saving change
     # the same name can come twice, so the offset tells them apart.
     con_desfase = len({momento.utcoffset() for momento in locales}) > 1
-    etiquetas = [
-        formato.hora(m) + (f" ({formato.desfase(m)})" if con_desfase else "") for m in locales
-    ]
+    etiquetas = [formato.hora(m) + (f" ({desfase(m)})" if con_desfase else "") for m in locales]
     encabezados = ["Hora de inicio"]
     for _, nombre in CAMPOS:
         encabezados += [nombre] if ordinario is None else [nombre, f"Razón {nombre.lower()}"]

@@ -58,16 +58,20 @@ def celda(cifra: Cifra | None) -> str:
     return str(cifra)
 
 
-def linea_corte(corte: datetime) -> str:
-    """Line 2: the corte's local date and time with its UTC offset: `03/06/2024 20:00 (UTC-6)`."""
-    desfase = corte.utcoffset()
-    if desfase is None:
-        raise ValueError("la hora del corte debe llevar zona horaria")
-    minutos = int(desfase.total_seconds() // 60)
+def desfase(momento: datetime) -> str:
+    """The UTC offset of an aware datetime as published: `UTC-6`, `UTC+5:30`."""
+    diferencia = momento.utcoffset()
+    if diferencia is None:
+        raise ValueError("la hora debe llevar zona horaria")
+    minutos = int(diferencia.total_seconds() // 60)
     signo = "+" if minutos >= 0 else "-"
     horas, resto = divmod(abs(minutos), 60)
-    zona = f"UTC{signo}{horas}" + (f":{resto:02d}" if resto else "")
-    return f"{corte:%d/%m/%Y %H:%M} ({zona})"
+    return f"UTC{signo}{horas}" + (f":{resto:02d}" if resto else "")
+
+
+def linea_corte(corte: datetime) -> str:
+    """Line 2: the corte's local date and time with its UTC offset: `03/06/2024 20:00 (UTC-6)`."""
+    return f"{corte:%d/%m/%Y %H:%M} ({desfase(corte)})"
 
 
 def valores_encabezado(totales: Totales, *, corte_final: bool) -> tuple[str, ...]:
