@@ -39,7 +39,7 @@ from prep.actas.servicios import ErrorDeDominio
 from prep.bitacora.servicios import registrar
 from prep.cuentas.identidad import SISTEMA, Actor
 from prep.difusion.models import publicados
-from prep.digitalizacion.almacen import almacen
+from prep.digitalizacion.almacen import ImagenCorrupta, ImagenFaltante, almacen
 from prep.digitalizacion.models import Imagen
 from prep.publicacion import calendario, llaves, manifiesto, programacion
 from prep.publicacion.base_datos import (
@@ -187,10 +187,19 @@ class Escritor:
         destino = self.destino / ruta
         destino.parent.mkdir(parents=True, exist_ok=True)
         if not self._enlazar(ruta, sha, destino):
-            datos = leer()
+            try:
+                datos = leer()
+            except (ImagenFaltante, ImagenCorrupta) as exc:
+                # A corte stopped and reported beats one published without an acta's image.
+                raise ErrorDeDominio(
+                    _("no se publica el corte: el almacén no da %(r)s (%(e)s)")
+                    % {"r": ruta, "e": exc},
+                    "imagen_faltante",
+                    500,
+                ) from exc
             if hashlib.sha256(datos).hexdigest() != sha:
                 raise ErrorDeDominio(
-                    _("la imagen %(s)s del almacén no corresponde a su SHA-256") % {"s": sha},
+                    _("no se publica el corte: %(r)s no corresponde a su SHA-256") % {"r": ruta},
                     "imagen_corrupta",
                     500,
                 )

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from prep.actas.servicios import ErrorDeDominio
 from prep.bitacora.models import Entrada
+from prep.digitalizacion.almacen import almacen
+from prep.digitalizacion.models import Imagen
 from prep.publicacion import corte as generador
 from prep.publicacion import manifiesto
 from prep.publicacion.corte import PREFIJO_PREPARACION, publicar, raiz, tomar_turno
@@ -228,3 +230,22 @@ def test_R11_candidaturas_de_coalicion_con_sus_columnas(eleccion):
         # Its own parties and at least one combination of them (e.g. PAN, PRI, PAN_PRI).
         combinaciones = [c for c in candidatura["columnas"] if "_" in c]
         assert combinaciones and len(candidatura["columnas"]) > len(combinaciones)
+
+
+def test_sin_la_imagen_en_el_almacen_el_corte_se_detiene_y_lo_dice(eleccion):
+    eleccion.registrar(20, con_imagen=3)
+    publicar(eleccion.minuto(0))
+    eleccion.registrar(10, con_imagen=2)
+    nueva = (
+        Imagen.objects.exclude(
+            sha256__in=[p.stem for p in (raiz() / "ultimo" / "imagenes").iterdir()]
+        )
+        .values_list("sha256", flat=True)
+        .first()
+    )
+    (almacen().ruta(nueva)).unlink()
+    with pytest.raises(ErrorDeDominio, match="no se publica el corte") as error:
+        publicar(eleccion.minuto(20))
+    assert error.value.codigo == "imagen_faltante"
+    assert Corte.objects.count() == 1
+    assert os.readlink(raiz() / ULTIMO) == Corte.objects.get().carpeta
