@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from prep.actas.servicios import CAMPOS_ACTA, CifrasActa, ErrorDeDominio, validar_cifras
 from prep.catalogo.models import ColumnaVoto, Eleccion
-from prep.reglas.cifras import Cifra, Lectura, validar
+from prep.reglas.cifras import como_json, validar
 
 TOTAL_ASENTADO = "TOTAL_VOTOS_ASENTADO"
 
@@ -50,18 +50,14 @@ def leer_cifras(datos: object, columnas: list[str]) -> dict:
 def a_json(cifras: CifrasActa) -> dict:
     """Figures as stored: plain ints and strings, other figures in `CAMPOS_ACTA` order."""
     return {
-        "votos": {k: _simple(v) for k, v in cifras.votos.items()},
-        **{k: _simple(cifras.otras[k]) for k in CAMPOS_ACTA if k in cifras.otras},
+        "votos": {k: como_json(v) for k, v in cifras.votos.items()},
+        **{k: como_json(cifras.otras[k]) for k in CAMPOS_ACTA if k in cifras.otras},
     }
-
-
-def _simple(cifra: Cifra) -> int | str:
-    return str(cifra) if isinstance(cifra, Lectura) else cifra
 
 
 def leer_valor(valor: object) -> int | str:
     """One figure as stored (an int ≥ 0, "ILEGIBLE" or "SIN_DATO"); ValueError in Spanish."""
-    return _simple(validar(valor))
+    return como_json(validar(valor))
 
 
 def plano(cifras: dict) -> dict:

@@ -26,6 +26,11 @@ def valor(cifra: Cifra | None) -> int:
     return cifra if isinstance(cifra, int) else 0
 
 
+def como_json(cifra: Cifra) -> int | str:
+    """A figure as the API and the stored acta carry it: the integer, "ILEGIBLE" or "SIN_DATO"."""
+    return str(cifra) if isinstance(cifra, Lectura) else cifra
+
+
 def es_numero(cifra: Cifra | None) -> bool:
     """True when the quantity was read as a number."""
     return isinstance(cifra, int) and not isinstance(cifra, bool)

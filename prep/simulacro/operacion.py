@@ -11,7 +11,7 @@ from typing import Any, Self
 import httpx
 
 from prep.reglas.acta import CausaSinActa
-from prep.reglas.cifras import Cifra, Lectura
+from prep.reglas.cifras import Cifra, como_json
 from prep.simulacro.imagenes import carga_qr
 
 RUTA_ENTRAR = "/entrar/"
@@ -44,20 +44,20 @@ def _esperar(respuesta: httpx.Response, *aceptados: int) -> httpx.Response:
 def cifras_api(votos: Mapping[str, Cifra], otras: Mapping[str, Cifra]) -> dict[str, Any]:
     """Figures in the API's JSON shape: integers, "ILEGIBLE" or "SIN_DATO"."""
 
-    def simple(cifra: Cifra) -> int | str:
-        return str(cifra) if isinstance(cifra, Lectura) else cifra
-
     return {
-        "votos": {k: simple(v) for k, v in votos.items()},
-        **{k: simple(v) for k, v in otras.items()},
+        "votos": {k: como_json(v) for k, v in votos.items()},
+        **{k: como_json(v) for k, v in otras.items()},
     }
 
 
 class _Cerrable:
-    """A client that closes its connections at the end of a `with`."""
+    """A client (its `http`) that closes its connections at the end of a `with`."""
+
+    http: httpx.Client
 
     def cerrar(self) -> None:
-        raise NotImplementedError
+        """Close the connections."""
+        self.http.close()
 
     def __enter__(self) -> Self:
         return self
@@ -105,10 +105,6 @@ class Persona(_Cerrable):
         `aceptados`, the response whatever its status)."""
         return _esperar(self.http.get(API + ruta), *aceptados)
 
-    def cerrar(self) -> None:
-        """Close the connections."""
-        self.http.close()
-
 
 class Dispositivo(_Cerrable):
     """A phone or a scanner with its token."""
@@ -122,10 +118,6 @@ class Dispositivo(_Cerrable):
         """Upload one image; the record PREP keeps of it (new or the one it already had)."""
         respuesta = self.http.post(f"{API}/imagenes", files={"archivo": (nombre, datos, tipo)})
         return _esperar(respuesta, 200, 201).json()
-
-    def cerrar(self) -> None:
-        """Close the connections."""
-        self.http.close()
 
 
 # --- What each role does --------------------------------------------------------------------
