@@ -124,6 +124,12 @@ class PerfilFactory(factory.django.DjangoModelFactory):
     centro = factory.SubFactory(CentroFactory)
 
 
+# A host key shaped like the one `ssh-keyscan` gives (the factory's difusores are never reached).
+LLAVE_SERVIDOR_DE_EJEMPLO = (
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJXMSmDgADa5xSUFkuU8AkBDyCNwQwhilrEpLFEXEIxh"
+)
+
+
 class DifusorFactory(factory.django.DjangoModelFactory):
     """An active difusor oficial that receives its packages over SFTP."""
 
@@ -134,6 +140,8 @@ class DifusorFactory(factory.django.DjangoModelFactory):
     url = factory.Sequence(lambda n: f"https://prep{n}.difusor.example")
     canal = Difusor.Canal.SFTP
     credencial = factory.Sequence(lambda n: f"/etc/prep/difusores/difusor{n}_ed25519")
+    destino = factory.Sequence(lambda n: f"sftp://prep@sftp{n}.difusor.example:22/srv/bandeja")
+    llave_servidor = LLAVE_SERVIDOR_DE_EJEMPLO
     orden = factory.Sequence(lambda n: n)
 
 

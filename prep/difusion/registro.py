@@ -10,6 +10,7 @@ bitácora never mixes two difusores under one name.
 import re
 from urllib.parse import urlsplit
 
+import asyncssh
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -18,10 +19,9 @@ from prep.actas.servicios import ErrorDeDominio
 from prep.bitacora.servicios import registrar
 from prep.cuentas.identidad import Actor
 from prep.cuentas.servicios import Problemas
+from prep.difusion.destinos import LOCALES, interpretar
 from prep.difusion.models import Difusor
 
-# http is allowed only for these hosts: tests and drills serve the mirror on the same machine.
-LOCALES = frozenset({"localhost", "127.0.0.1", "::1"})
 _VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]*")
 # Pieces of a reference split at its separators; a long piece that mixes letters and digits or
 # upper and lower case looks like a token, a key or a password, not like a name a person chose.
@@ -87,6 +87,23 @@ def problema_de_credencial(credencial: str) -> str | None:
     )
 
 
+def problema_de_llave_servidor(canal: str, llave: str) -> str | None:
+    """Why `llave` cannot be the pinned host key of a difusor on `canal`, if it cannot: SFTP
+    needs the server's OpenSSH public key (never trust on first use); S3 takes none."""
+    if canal != Difusor.Canal.SFTP:
+        return "sólo un difusor SFTP lleva llave del servidor" if llave else None
+    if not llave:
+        return (
+            "indique la llave pública del servidor SFTP (p. ej. «ssh-ed25519 AAAA…», la que da"
+            " «ssh-keyscan -t ed25519 servidor»): se fija y no se confía en la primera conexión"
+        )
+    try:
+        asyncssh.import_public_key(llave)
+    except (asyncssh.KeyImportError, ValueError):
+        return "no es una llave pública OpenSSH (p. ej. «ssh-ed25519 AAAA…»)"
+    return None
+
+
 def _nombre(nombre: str) -> str:
     return " ".join(nombre.split())
 
@@ -97,6 +114,8 @@ def dar_de_alta(
     url: str,
     canal: str,
     credencial: str,
+    destino: str,
+    llave_servidor: str = "",
     logo: str = "",
     orden: int = 0,
 ) -> Difusor:
@@ -104,6 +123,7 @@ def dar_de_alta(
     only by what is wrong with it), 409 when the name is taken (in any capitalisation)."""
     nombre, url, logo = _nombre(nombre), url.strip(), logo.strip()
     canal, credencial = canal.strip().upper(), credencial.strip()
+    destino, llave_servidor = destino.strip(), " ".join(llave_servidor.split()[:2])
     p = Problemas()
     if not nombre or len(nombre) > _largo("nombre"):
         p.agregar("nombre", f"entre 1 y {_largo('nombre')} caracteres")
@@ -117,6 +137,15 @@ def dar_de_alta(
         p.agregar("credencial", f"a lo más {_largo('credencial')} caracteres")
     elif problema := problema_de_credencial(credencial):
         p.agregar("credencial", problema)
+    if len(destino) > _largo("destino"):
+        p.agregar("destino", f"a lo más {_largo('destino')} caracteres")
+    elif canal in Difusor.Canal.values:
+        try:
+            interpretar(canal, destino)
+        except ValueError as exc:
+            p.agregar("destino", str(exc))
+        if problema := problema_de_llave_servidor(canal, llave_servidor):
+            p.agregar("llave_servidor", problema)
     if len(logo) > _largo("logo"):
         p.agregar("logo", f"a lo más {_largo('logo')} caracteres")
     elif logo and (problema := problema_de_url(logo)):
@@ -135,7 +164,14 @@ def dar_de_alta(
                 409,
             )
         difusor = Difusor.objects.create(
-            nombre=nombre, url=url, logo=logo, canal=canal, credencial=credencial, orden=orden
+            nombre=nombre,
+            url=url,
+            logo=logo,
+            canal=canal,
+            credencial=credencial,
+            destino=destino,
+            llave_servidor=llave_servidor,
+            orden=orden,
         )
         registrar(
             actor.nombre,
@@ -147,6 +183,8 @@ def dar_de_alta(
                 "logo": logo,
                 "canal": canal,
                 "credencial": credencial,
+                "destino": destino,
+                "llave_servidor": llave_servidor,
                 "orden": orden,
                 "estado": difusor.estado,
             },
@@ -190,14 +228,19 @@ def _cambiar(actor: Actor, nombre: str, transicion: str, motivo: str) -> Difusor
                 "transicion_invalida",
                 409,
             )
-        antes = difusor.estado
+        antes = {"estado": difusor.estado}
+        if difusor.fallos or difusor.aviso:
+            antes |= {"fallos": difusor.fallos, "aviso": difusor.aviso}
         difusor.estado = destino
-        difusor.save(update_fields=["estado"])
+        if destino == Difusor.Estado.ACTIVO:
+            # Restored: monitoring starts again with a clean count (spec D8) and the notice goes.
+            difusor.fallos, difusor.aviso = 0, ""
+        difusor.save(update_fields=["estado", "fallos", "aviso"])
         registrar(
             actor.nombre,
             f"difusor.{transicion}",
             f"difusor:{difusor.nombre}",
-            {"estado": antes},
+            antes,
             {"estado": destino, "motivo": motivo},
         )
     return difusor

@@ -14,7 +14,7 @@ from prep.bitacora.servicios import verificar_base
 from prep.cuentas.identidad import SISTEMA
 from prep.difusion import registro
 from prep.difusion.models import Difusor, publicados
-from tests.fabricas import DifusorFactory
+from tests.fabricas import LLAVE_SERVIDOR_DE_EJEMPLO, DifusorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,16 @@ LLAVE_PRIVADA = (
     "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
     "-----END OPENSSH PRIVATE KEY-----"
 )
-ALTA = ("--url", "https://prep.uadec.example", "--canal", "sftp")
+ALTA = (
+    "--url",
+    "https://prep.uadec.example",
+    "--canal",
+    "sftp",
+    "--destino",
+    "sftp://prep@sftp.uadec.example:2222/srv/prep/bandeja",
+    "--llave-servidor",
+    LLAVE_SERVIDOR_DE_EJEMPLO,
+)
 
 
 def orden(*argumentos: str) -> str:
@@ -65,6 +74,8 @@ def test_alta_registra_un_difusor_activo_con_su_entrada_de_bitacora():
         "logo": "https://prep.uadec.example/logo.svg",
         "canal": "SFTP",
         "credencial": "/etc/prep/difusores/uadec_ed25519",
+        "destino": "sftp://prep@sftp.uadec.example:2222/srv/prep/bandeja",
+        "llave_servidor": LLAVE_SERVIDOR_DE_EJEMPLO,
         "orden": 2,
         "estado": "activo",
     }
@@ -138,7 +149,13 @@ def test_la_direccion_publica_es_https(url, valida):
 def test_cada_problema_del_alta_se_nombra():
     with pytest.raises(ErrorDeDominio) as error:
         registro.dar_de_alta(
-            SISTEMA, "", "http://prep.example", "FTP", "AKIAIOSFODNN7EXAMPLE", logo="logo.png"
+            SISTEMA,
+            "",
+            "http://prep.example",
+            "FTP",
+            "AKIAIOSFODNN7EXAMPLE",
+            "ftp://prep.example",
+            logo="logo.png",
         )
     assert error.value.estado == 422
     mensaje = str(error.value)

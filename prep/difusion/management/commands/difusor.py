@@ -65,6 +65,25 @@ class Alta(Suborden):
                 " (p. ej. PREP_DIFUSOR_UNAM)"
             ),
         )
+        parser.add_argument(
+            "--destino",
+            required=True,
+            metavar="DESTINO",
+            help=_(
+                "dónde recibe los cortes: sftp://usuario@servidor:22/ruta/de/la/bandeja o"
+                " s3://bucket/prefijo?endpoint=https://…&region=… (endpoint sólo para un servicio"
+                " compatible con S3)"
+            ),
+        )
+        parser.add_argument(
+            "--llave-servidor",
+            default="",
+            metavar="LLAVE",
+            help=_(
+                "SFTP: la llave pública del servidor, fijada (p. ej. la que da «ssh-keyscan -t"
+                " ed25519 servidor», sin el nombre del servidor)"
+            ),
+        )
         parser.add_argument("--logo", default="", metavar="URL", help=_("dirección del logo"))
         parser.add_argument(
             "--orden",
@@ -81,6 +100,8 @@ class Alta(Suborden):
             opciones["url"],
             opciones["canal"],
             opciones["credencial"],
+            opciones["destino"],
+            llave_servidor=opciones["llave_servidor"],
             logo=opciones["logo"],
             orden=opciones["orden"],
         )
