@@ -15,7 +15,7 @@ Messages are plain Spanish strings: the settings load this module, before transl
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -42,6 +42,12 @@ def ahora() -> datetime:
     if _simulacion is None:
         return real
     return _simulacion.inicio_simulado + (real - _simulacion.inicio_real) * _simulacion.factor
+
+
+def segundos_reales(lapso: timedelta) -> float:
+    """How many real seconds `lapso` of election-night time lasts (shorter when simulated)."""
+    factor = _simulacion.factor if _simulacion is not None else 1.0
+    return lapso.total_seconds() / factor
 
 
 def simulado() -> bool:

@@ -61,10 +61,12 @@ pytest_estricto() {
 }
 
 # Debian packages the tests drive for real: Chromium (Playwright uses /usr/bin/chromium; it never
-# downloads a browser) and the fonts the acta images are drawn with. apt only when missing.
-titulo "Paquetes del sistema (chromium, fuentes)"
+# downloads a browser), openssh-server (the SFTP tests start a real /usr/sbin/sshd) and the fonts
+# the acta images are drawn with. apt only when missing.
+titulo "Paquetes del sistema (chromium, openssh-server, fuentes)"
 FALTAN=()
 [[ -x /usr/bin/chromium ]] || FALTAN+=(chromium)
+[[ -x /usr/sbin/sshd ]] || FALTAN+=(openssh-server)
 [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || FALTAN+=(fonts-dejavu-core)
 if ((${#FALTAN[@]})); then
     export DEBIAN_FRONTEND=noninteractive

@@ -86,7 +86,9 @@ def _sftp(partes) -> DestinoSFTP:
         raise ValueError("la carpeta de la bandeja debe ser una ruta absoluta sin «.» ni «..»")
     if partes.query or partes.fragment:
         raise ValueError("un destino SFTP no lleva parámetros (?…) ni fragmento (#…)")
-    return DestinoSFTP(partes.hostname, puerto, unquote(partes.username), carpeta.rstrip("/") or "/")
+    return DestinoSFTP(
+        partes.hostname, puerto, unquote(partes.username), carpeta.rstrip("/") or "/"
+    )
 
 
 def _s3(partes) -> DestinoS3:
@@ -104,7 +106,8 @@ def _s3(partes) -> DestinoS3:
     desconocidos = set(parametros) - {"endpoint", "region"}
     if desconocidos:
         raise ValueError(
-            f"parámetros desconocidos: {', '.join(sorted(desconocidos))} (válidos: endpoint, region)"
+            f"parámetros desconocidos: {', '.join(sorted(desconocidos))}"
+            " (válidos: endpoint, region)"
         )
     endpoint = parametros.get("endpoint", [None])[-1] or None
     if endpoint is not None:

@@ -75,6 +75,9 @@ class Envio(models.Model):
         ordering = ["inicio"]
         indexes = [models.Index(fields=["difusor", "corte"])]
 
+    def __str__(self) -> str:
+        return f"corte {self.corte} a {self.difusor_id}, intento {self.intento}"
+
 
 class Periodo(models.Model):
     """One monitoring period of a difusor: whether its public site served the newest corte."""
@@ -91,6 +94,9 @@ class Periodo(models.Model):
         verbose_name = _("periodo de vigilancia")
         verbose_name_plural = _("periodos de vigilancia")
         ordering = ["momento"]
+
+    def __str__(self) -> str:
+        return f"periodo de {self.difusor_id} (corte {self.corte}): {self.motivo}"
 
 
 def publicados() -> list[dict]:

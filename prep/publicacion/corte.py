@@ -569,9 +569,11 @@ def seguir_calendario(
     detener: threading.Event,
     avisar: Callable[[Corte], None],
     quejarse: Callable[[str], None],
+    antes_de_cortar: Callable[[], None] | None = None,
 ) -> None:
     """Make every scheduled corte when its time comes (by the election-night clock) until the
-    publication closes, the calendar ends, or `detener` is set.
+    publication closes, the calendar ends, or `detener` is set. `antes_de_cortar` runs when a
+    corte's time has come, just before it is made (the end of the previous period).
 
     A corte that cannot be made (another app server's generator made it, say) is reported with
     `quejarse` and the next one awaited.
@@ -593,6 +595,8 @@ def seguir_calendario(
         while reloj.ahora() < siguiente:
             if detener.wait(PASO):
                 return
+        if antes_de_cortar is not None:
+            antes_de_cortar()
         try:
             corte = publicar(siguiente)
         except ErrorDeDominio as exc:

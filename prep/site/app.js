@@ -1,7 +1,6 @@
-/* PREP: the public results site. Reads the corte's JSON with relative URLs, so one corte folder
-works from any static server, bucket or CDN; routes live in the hash (#/GOB/distrito/04-003)
-because a bucket has no server-side routing. Data reaches the DOM only as text nodes and
-attribute values, never as markup. */
+/* PREP: the public results site. Relative URLs, so one corte folder works from any static
+server, bucket or CDN; routes in the hash (#/GOB/distrito/04-003): a bucket has no routing.
+Data reaches the DOM only as text nodes and attribute values, never as markup. */
 const d = document;
 const $ = (id) => d.getElementById(id);
 const entero = new Intl.NumberFormat("es-MX");
@@ -57,7 +56,7 @@ let navegacion = 0;
 let graficas = 0;
 const cache = new Map();
 
-/* DOM helpers: attributes through setAttribute, children appended as nodes or text nodes. */
+/* DOM helpers: attributes by setAttribute, children as nodes or text nodes. */
 function poner(n, attrs, hijos) {
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === null || v === undefined || v === false) continue;
@@ -143,7 +142,8 @@ function difusores() {
   const lista = corte.difusores || [];
   const uno = (f) => f.activo && /^https?:\/\//i.test(f.url)
     ? a(f.url, f.nombre, { rel: "noopener external" })
-    : [el("span", { clase: "inactivo", "aria-disabled": "true", texto: f.nombre }), " (enlace suspendido)"];
+    : [el("span", { clase: "inactivo", "aria-disabled": "true", texto: f.nombre }), " (enlace suspendido)",
+      f.aviso && el("small", { texto: f.aviso })];
   return seccion("t-difusores", "Difusores oficiales", lista.length
     ? el("ul", { clase: "difusores" }, lista.map((f) => el("li", {}, uno(f))))
     : el("p", { texto: "Sin difusores oficiales registrados." }));
@@ -164,7 +164,7 @@ function avisar(numeroCorte) {
     boton("Ver el corte más reciente", () => location.reload())));
 }
 
-/* Under ultimo/ a newer corte replaces this one: say so, but never reload under the reader. */
+/* A newer corte under ultimo/: say so, never reload under the reader. */
 function vigilar() {
   setInterval(() => {
     if (d.visibilityState !== "visible") return;
@@ -372,7 +372,7 @@ function imagen(datos, fila, leer, clave) {
     ]);
 }
 
-/* Anyone can check, in their own browser, that the image is the one its hash names. */
+/* Anyone can check in their browser that the image is the one its hash names. */
 function comprobar(archivo, sha) {
   const salida = el("p", { role: "status", id: "comprobacion" });
   return el("div", { clase: "comprobar" }, boton("Comprobar el SHA-256 de la imagen", () => {

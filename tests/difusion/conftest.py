@@ -1,11 +1,15 @@
 """Cortes made by the real generator for the package and reception tests."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from prep.publicacion.corte import publicar, raiz
+from tests.difusion.difusores_reales import Noche, preparar_noche
 from tests.publicacion.eleccion import Eleccion
+from tests.servicios.s3 import bucket_s3, servidor_s3  # noqa: F401 (fixtures)
+from tests.servicios.sshd import servidor_sftp  # noqa: F401 (fixture)
 
 
 @pytest.fixture
@@ -18,3 +22,11 @@ def cortes(db, tmp_path) -> list[Path]:
         eleccion.registrar(actas, con_imagen=imagenes)
         carpetas.append(raiz() / publicar(eleccion.minuto(minuto)).carpeta)
     return carpetas
+
+
+@pytest.fixture
+def noche(db, tmp_path, servidor_sftp, bucket_s3, monkeypatch) -> Iterator[Noche]:  # noqa: F811
+    """A synthetic election with two real difusores (SFTP and S3); see difusores_reales."""
+    noche = preparar_noche(tmp_path, servidor_sftp, bucket_s3, monkeypatch)
+    with noche.web:
+        yield noche

@@ -248,3 +248,70 @@ def test_lista():
     assert lineas[1].startswith("1      Canal 7            suspendido")
     assert lineas[2].startswith("2      Radio Comunitaria  activo")
     assert " S3 " in lineas[2]
+
+
+def test_el_destino_y_la_llave_del_servidor_se_validan_segun_el_canal():
+    with pytest.raises(ErrorDeDominio) as error:
+        registro.dar_de_alta(
+            SISTEMA,
+            "Diario del Norte",
+            "https://prep.diario.example",
+            "SFTP",
+            "/etc/prep/difusores/diario_ed25519",
+            "s3://prep-diario/sitio",
+            llave_servidor="ssh-ed25519 no-es-una-llave",
+        )
+    mensaje = str(error.value)
+    assert "destino: para el canal SFTP el destino empieza con sftp://" in mensaje
+    assert "llave_servidor: no es una llave pública OpenSSH" in mensaje
+    with pytest.raises(ErrorDeDominio) as error:
+        registro.dar_de_alta(
+            SISTEMA,
+            "Diario del Norte",
+            "https://prep.diario.example",
+            "SFTP",
+            "/etc/prep/difusores/diario_ed25519",
+            "sftp://prep@sftp.diario.example/bandeja",
+        )
+    assert "no se confía en la primera conexión" in str(error.value)
+    with pytest.raises(ErrorDeDominio) as error:
+        registro.dar_de_alta(
+            SISTEMA,
+            "Diario del Norte",
+            "https://prep.diario.example",
+            "S3",
+            "PREP_DIFUSOR_DIARIO",
+            "s3://prep-diario/sitio",
+            llave_servidor=LLAVE_SERVIDOR_DE_EJEMPLO,
+        )
+    assert "sólo un difusor SFTP lleva llave del servidor" in str(error.value)
+    assert not Difusor.objects.exists()
+    difusor = registro.dar_de_alta(
+        SISTEMA,
+        "Diario del Norte",
+        "https://prep.diario.example",
+        "S3",
+        "PREP_DIFUSOR_DIARIO",
+        "s3://prep-diario/sitio?region=us-east-2",
+    )
+    assert (difusor.destino, difusor.llave_servidor) == (
+        "s3://prep-diario/sitio?region=us-east-2",
+        "",
+    )
+
+
+def test_restablecer_borra_los_fallos_y_el_aviso_de_un_difusor_cortado():
+    DifusorFactory(
+        nombre="Diario del Norte", estado=Difusor.Estado.SUSPENDIDO, fallos=3, aviso="Enlace…"
+    )
+    orden("restablecer", "Diario del Norte", "--motivo", "el difusor reparó su servidor")
+    difusor = Difusor.objects.get()
+    assert (difusor.estado, difusor.fallos, difusor.aviso) == (Difusor.Estado.ACTIVO, 0, "")
+    [entrada] = entradas("difusor.restablecer")
+    assert entrada.antes == {"estado": "suspendido", "fallos": 3, "aviso": "Enlace…"}
+    assert publicados()[0] == {
+        "nombre": "Diario del Norte",
+        "url": difusor.url,
+        "logo": "",
+        "activo": True,
+    }

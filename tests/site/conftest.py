@@ -14,17 +14,24 @@ from django.db import connections
 from prep.difusion.models import Difusor
 from prep.publicacion.corte import publicar, raiz
 from tests.captura.navegador import ARTEFACTOS, chromium  # noqa: F401 (fixture)
+from tests.fabricas import DifusorFactory
 from tests.publicacion.eleccion import Eleccion
 
 VISTAS = {
     "escritorio": {"viewport": {"width": 1280, "height": 800}},
     "telefono": {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True},
 }
-# (nombre, url, estado): one of each state; the one dado de baja must vanish from the site.
+# (nombre, url, estado, aviso): one of each state, and one cut off by monitoring (suspended with
+# its notice); the one dado de baja must vanish from the site.
+AVISO = (
+    "Enlace suspendido desde las 20:30 del 06/06/2027: este difusor no publicó el corte vigente"
+    " en 3 periodos seguidos."
+)
 DIFUSORES = [
-    ("Universidad Autónoma de Coahuila", "https://prep.uadec.example", Difusor.Estado.ACTIVO),
-    ("Diario del Norte", "https://prep.diario.example", Difusor.Estado.SUSPENDIDO),
-    ("Radio Comunitaria", "https://prep.radio.example", Difusor.Estado.BAJA),
+    ("Universidad Autónoma de Coahuila", "https://prep.uadec.example", Difusor.Estado.ACTIVO, ""),
+    ("Diario del Norte", "https://prep.diario.example", Difusor.Estado.SUSPENDIDO, ""),
+    ("Radio Comunitaria", "https://prep.radio.example", Difusor.Estado.BAJA, ""),
+    ("Televisora del Valle", "https://prep.tv.example", Difusor.Estado.SUSPENDIDO, AVISO),
 ]
 
 
@@ -49,15 +56,8 @@ def corte(_cerrar_conexiones, db, tmp_path) -> Path:
     first actas (its first secciones: the ones the tests navigate to) come with their image.
     """
     eleccion = Eleccion(tmp_path, casillas=100, elecciones=("GOB", "DIP_LOC", "AYUN"))
-    for orden, (nombre, url, estado) in enumerate(DIFUSORES):
-        Difusor.objects.create(
-            nombre=nombre,
-            url=url,
-            canal=Difusor.Canal.SFTP,
-            credencial=f"/etc/prep/difusores/{orden}.key",
-            estado=estado,
-            orden=orden,
-        )
+    for orden, (nombre, url, estado, aviso) in enumerate(DIFUSORES):
+        DifusorFactory(nombre=nombre, url=url, estado=estado, aviso=aviso, orden=orden)
     # `registrar` takes the synthetic actas in order, and they come grouped by election.
     por_eleccion = Counter(a.eleccion for a in eleccion.sintetica.actas)
     eleccion.registrar(por_eleccion["GOB"], con_imagen=20)

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from prep.difusion.models import Difusor
+from tests.site.conftest import AVISO
 
 # Bytes, uncompressed. The first view reads only the election's summary, whatever the corte's size.
 PRESUPUESTO_PRIMERA_VISTA = 60_000
@@ -270,6 +271,7 @@ def test_pie_con_difusores_y_bases(corte, servidor, abrir_sitio):
         (d.nombre, d.url, d.estado == Difusor.Estado.ACTIVO) for d in vigentes
     ], "el corte lista los difusores no dados de baja, en su orden, activos o suspendidos"
     assert {f["activo"] for f in datos["difusores"]} == {True, False} and bajas
+    assert [f.get("aviso") for f in datos["difusores"] if f.get("aviso")] == [AVISO]
     pagina = abrir_sitio(f"{servidor}ultimo/")
     pie = pagina.get_by_role("contentinfo")
     for difusor in datos["difusores"]:
@@ -280,9 +282,12 @@ def test_pie_con_difusores_y_bases(corte, servidor, abrir_sitio):
             expect(enlace).to_have_count(0)
             apagado = pie.locator("[aria-disabled=true]", has_text=difusor["nombre"])
             expect(apagado).to_be_visible()
-            expect(pie.locator("li", has_text=difusor["nombre"])).to_contain_text(
-                "(enlace suspendido)"
-            )
+            elemento = pie.locator("li", has_text=difusor["nombre"])
+            expect(elemento).to_contain_text("(enlace suspendido)")
+            if difusor.get("aviso"):
+                expect(elemento.locator("small")).to_have_text(difusor["aviso"])
+            else:
+                expect(elemento.locator("small")).to_have_count(0)
     for nombre in bajas:  # checked once the footer is drawn (above), so it cannot pass early
         expect(pie).not_to_contain_text(nombre)
 

@@ -6,6 +6,8 @@ Each subcommand is a `Suborden` (prep.difusion.consola) listed in SUBORDENES; ad
 writing its class and listing it there."""
 
 import hashlib
+import signal
+import threading
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -15,8 +17,10 @@ from django.utils.translation import ngettext
 
 from prep.actas.servicios import ErrorDeDominio
 from prep.cuentas.consola import actor_de_consola
-from prep.difusion import registro
+from prep.difusion import monitoreo, registro
+from prep.difusion.bandeja import RECHAZADOS, procesar, vigilar
 from prep.difusion.consola import Suborden
+from prep.difusion.envio.empuje import enviar_corte
 from prep.difusion.memoria import orden as memoria
 from prep.difusion.models import Difusor
 from prep.difusion.paquete import anterior_de, empaquetar
@@ -229,43 +233,53 @@ class Recibir(Suborden):
 
     def argumentos(self, parser: CommandParser) -> None:
         parser.add_argument("paquete", type=Path, metavar="PAQUETE", help=_("paquete del corte"))
-        parser.add_argument(
-            "destino",
-            type=Path,
-            metavar="DESTINO",
-            help=_(
-                "carpeta que publica el difusor: guarda cada corte recibido y «ultimo», que"
-                " apunta al más reciente (el servidor web sirve DESTINO/ultimo)"
-            ),
-        )
-        parser.add_argument(
-            "--llave",
-            type=Path,
-            metavar="LLAVE.pem",
-            help=_(
-                "llave pública del instituto (PEM), obtenida de su publicación oficial; sin ella"
-                " se exige la llave del corte ya publicado en DESTINO (y el primer paquete se"
-                " comprueba con la suya)"
-            ),
-        )
-        parser.add_argument(
-            "--conservar",
-            type=int,
-            metavar="N",
-            help=_("conserva sólo los N cortes más recientes (por omisión, todos)"),
-        )
+        _argumentos_de_recepcion(parser)
 
     def ejecutar(self, orden: BaseCommand, opciones: dict) -> None:
-        conservar = opciones["conservar"]
-        if conservar is not None and conservar < 1:
-            raise CommandError(_("--conservar debe ser 1 o más"), returncode=2)
-        llave = _llave(opciones["llave"]) if opciones["llave"] is not None else None
+        llave, conservar = _opciones_de_recepcion(opciones)
         recepcion = recibir(opciones["paquete"], opciones["destino"], llave, conservar)
         _informar(orden, recepcion)
         if recepcion.resultado is Resultado.RECHAZADO:
             raise CommandError(_("paquete rechazado"), returncode=1)
         if recepcion.resultado is Resultado.ILEGIBLE:
             raise CommandError(_("no se pudo leer la entrada"), returncode=2)
+
+
+def _argumentos_de_recepcion(parser: CommandParser) -> None:
+    """DESTINO, --llave and --conservar: what `recibir` and `bandeja` share."""
+    parser.add_argument(
+        "destino",
+        type=Path,
+        metavar="DESTINO",
+        help=_(
+            "carpeta que publica el difusor: guarda cada corte recibido y «ultimo», que apunta al"
+            " más reciente (el servidor web sirve DESTINO/ultimo)"
+        ),
+    )
+    parser.add_argument(
+        "--llave",
+        type=Path,
+        metavar="LLAVE.pem",
+        help=_(
+            "llave pública del instituto (PEM), obtenida de su publicación oficial; sin ella se"
+            " exige la llave del corte ya publicado en DESTINO (y el primer paquete se comprueba"
+            " con la suya)"
+        ),
+    )
+    parser.add_argument(
+        "--conservar",
+        type=int,
+        metavar="N",
+        help=_("conserva sólo los N cortes más recientes (por omisión, todos)"),
+    )
+
+
+def _opciones_de_recepcion(opciones: dict) -> tuple[Ed25519PublicKey | None, int | None]:
+    """The trusted key (read from --llave) and --conservar, validated."""
+    conservar = opciones["conservar"]
+    if conservar is not None and conservar < 1:
+        raise CommandError(_("--conservar debe ser 1 o más"), returncode=2)
+    return (_llave(opciones["llave"]) if opciones["llave"] is not None else None), conservar
 
 
 def _llave(archivo: Path) -> Ed25519PublicKey:
@@ -335,6 +349,132 @@ def _informar(orden: BaseCommand, recepcion: Recepcion) -> None:
         )
 
 
+# --- push, monitoring and the difusor's inbox ---------------------------------------------
+
+
+class Enviar(Suborden):
+    nombre = "enviar"
+    ayuda = _("envía el corte más reciente a los difusores activos que aún no lo tienen")
+    descripcion = _(
+        "Envía el corte más reciente a cada difusor activo que no lo haya recibido, en"
+        " paralelo: por SFTP el paquete del corte a su bandeja (nombre temporal y renombre), por"
+        " S3 los archivos que cambiaron (el manifiesto al final). Reintenta con espera creciente"
+        " hasta --limite segundos; cada intento queda en la bitácora. «prep publicar» ya lo hace"
+        " tras cada corte: esta orden completa lo que faltó. Sale con 1 si algún difusor no lo"
+        " recibió."
+    )
+
+    def argumentos(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--limite",
+            type=float,
+            default=600.0,
+            metavar="SEGUNDOS",
+            help=_("tiempo máximo para reintentar (por omisión 600)"),
+        )
+
+    def ejecutar(self, orden: BaseCommand, opciones: dict) -> None:
+        if opciones["limite"] <= 0:
+            raise CommandError(_("--limite debe ser positivo"), returncode=2)
+        entregas = enviar_corte(limite=opciones["limite"], actor=actor_de_consola())
+        if not entregas:
+            orden.stdout.write(_("Nada que enviar: cada difusor activo ya tiene el corte."))
+        for entrega in entregas:
+            orden.stdout.write(
+                (
+                    _("«%(d)s»: entregado (%(i)s intentos): %(t)s")
+                    if entrega.entregado
+                    else _("«%(d)s»: NO entregado tras %(i)s intentos: %(t)s")
+                )
+                % {"d": entrega.difusor, "i": entrega.intentos, "t": entrega.detalle}
+            )
+        if not all(e.entregado for e in entregas):
+            raise CommandError(_("algún difusor no recibió el corte"), returncode=1)
+
+
+class Vigilar(Suborden):
+    nombre = "vigilar"
+    ayuda = _("revisa que cada difusor publique el corte más reciente (un periodo)")
+    descripcion = _(
+        "Lee ultimo/manifest.json del sitio público de cada difusor activo al que se envió el"
+        " corte más reciente y lo compara con el enviado; anota el periodo como correcto o"
+        " fallido con su motivo. Al tercer periodo fallido seguido el difusor queda cortado:"
+        " ya no recibe cortes y su enlace se muestra suspendido, con un aviso, desde el"
+        " siguiente corte. «prep publicar --programado» lo hace al terminar cada periodo."
+    )
+
+    def ejecutar(self, orden: BaseCommand, opciones: dict) -> None:
+        revisiones = monitoreo.vigilar(actor=actor_de_consola())
+        if not revisiones:
+            orden.stdout.write(_("Ningún difusor activo que revisar para el corte más reciente."))
+        for revision in revisiones:
+            estado = (
+                _("correcto")
+                if revision.correcto
+                else _("CORTADO")
+                if revision.cortado
+                else _("fallido %(f)s de 3") % {"f": revision.fallos}
+            )
+            orden.stdout.write(
+                _("«%(d)s»: %(e)s: %(m)s")
+                % {"d": revision.difusor, "e": estado, "m": revision.motivo}
+            )
+
+
+class Bandeja(Suborden):
+    nombre = "bandeja"
+    ayuda = _("del lado del difusor: publica cada paquete que llega a la bandeja SFTP")
+    descripcion = _(
+        "Del lado del difusor: toma cada paquete completo que el instituto dejó en BANDEJA (por"
+        " orden de corte) y lo recibe en DESTINO como «prep difusor recibir»: verificado antes"
+        " de extraer y cambiado de un solo golpe. Uno publicado se borra de la bandeja; uno"
+        " rechazado pasa a BANDEJA/%(r)s. Sin --una-vez sigue esperando paquetes hasta"
+        " recibir SIGTERM o Ctrl-C."
+    ) % {"r": RECHAZADOS}
+
+    def argumentos(self, parser: CommandParser) -> None:
+        parser.add_argument("bandeja", type=Path, metavar="BANDEJA", help=_("carpeta de llegada"))
+        _argumentos_de_recepcion(parser)
+        parser.add_argument(
+            "--una-vez",
+            action="store_true",
+            help=_("procesa lo que hay y termina (para cron o pruebas)"),
+        )
+
+    def ejecutar(self, orden: BaseCommand, opciones: dict) -> None:
+        llave, conservar = _opciones_de_recepcion(opciones)
+        bandeja = opciones["bandeja"]
+        if not bandeja.is_dir():
+            raise CommandError(
+                _("la bandeja %(b)s no existe o no es una carpeta") % {"b": bandeja}, returncode=2
+            )
+
+        def informar(recepcion: Recepcion) -> None:
+            _informar(orden, recepcion)
+            orden.stdout.flush()
+
+        if opciones["una_vez"]:
+            recepciones = procesar(bandeja, opciones["destino"], llave, conservar)
+            for recepcion in recepciones:
+                informar(recepcion)
+            if not recepciones:
+                orden.stdout.write(_("La bandeja no tiene paquetes."))
+            if any(r.resultado is not Resultado.ACEPTADO for r in recepciones):
+                raise CommandError(_("algún paquete fue rechazado"), returncode=1)
+            return
+        detener = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_a: detener.set())
+        orden.stdout.write(
+            _("Esperando paquetes en %(b)s (publica en %(d)s)…")
+            % {"b": bandeja, "d": opciones["destino"]}
+        )
+        orden.stdout.flush()
+        try:
+            vigilar(bandeja, opciones["destino"], detener, informar, llave, conservar)
+        except KeyboardInterrupt:
+            detener.set()
+
+
 class Memoria(Suborden):
     """`prep difusor memoria`: the difusor's memoria técnica (its module builds the parser)."""
 
@@ -379,14 +519,17 @@ SUBORDENES: tuple[Suborden, ...] = (
     ),
     Empaquetar(),
     Recibir(),
+    Enviar(),
+    Vigilar(),
+    Bandeja(),
     Memoria(),
 )
 
 
 class Command(BaseCommand):
     help = _(
-        "Difusores oficiales: su registro, el paquete de cada corte, su recepción del lado del"
-        " difusor y su memoria técnica."
+        "Difusores oficiales: su registro, el paquete de cada corte, su envío y la vigilancia de"
+        " sus sitios, su recepción del lado del difusor y su memoria técnica."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

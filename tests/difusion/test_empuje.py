@@ -1,0 +1,127 @@
+"""The push after each corte (`prep.difusion.envio.empuje`, `prep difusor enviar`, and `prep
+publicar`): every active difusor in parallel through its real channel (sshd, moto), each attempt
+recorded with its bitácora entry, retries inside the period, nothing sent twice, nothing to a
+suspended difusor, and what the difusores then serve is the corte sent."""
+
+from io import StringIO
+
+import httpx
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from prep import reloj
+from prep.bitacora.models import Entrada
+from prep.bitacora.servicios import verificar_base
+from prep.difusion.envio.empuje import enviar_corte
+from prep.difusion.models import Difusor, Envio
+from prep.publicacion.corte import publicar, raiz
+from prep.publicacion.manifiesto import MANIFIESTO, ULTIMO, huella
+
+pytestmark = pytest.mark.django_db
+
+
+def servido(url: str) -> bytes:
+    respuesta = httpx.get(f"{url}ultimo/{MANIFIESTO}", timeout=10)
+    respuesta.raise_for_status()
+    return respuesta.content
+
+
+def test_cada_corte_llega_a_ambos_canales_y_queda_registrado(noche):
+    for _ in range(2):
+        corte, entregas = noche.cortar()
+        assert {(e.difusor, e.entregado, e.intentos) for e in entregas} == {
+            ("Universidad (SFTP)", True, 1),
+            ("Diario (S3)", True, 1),
+        }
+        publicado = (raiz() / corte.carpeta / MANIFIESTO).read_bytes()
+        assert huella(publicado) == corte.manifiesto_sha256
+        # What each difusor's public site serves now is the corte sent, byte for byte.
+        assert servido(noche.web.url) == publicado
+        assert servido(noche.bucket.publico) == publicado
+        assert (noche.sitio / ULTIMO).resolve().name == corte.carpeta
+    envios = list(Envio.objects.order_by("corte", "difusor__nombre"))
+    assert [(e.corte, e.difusor.nombre, e.intento, e.entregado) for e in envios] == [
+        (1, "Diario (S3)", 1, True),
+        (1, "Universidad (SFTP)", 1, True),
+        (2, "Diario (S3)", 1, True),
+        (2, "Universidad (SFTP)", 1, True),
+    ]
+    sftp_2 = envios[3]
+    assert sftp_2.detalle.startswith(f"paquete {sftp_2.carpeta}.tar.gz")
+    assert sftp_2.bytes > 0 and sftp_2.archivos == 1
+    s3_1, s3_2 = envios[0], envios[2]
+    assert 0 < s3_2.archivos < s3_1.archivos, "the second corte sends only what changed"
+    entradas = Entrada.objects.filter(accion="difusor.envio")
+    assert entradas.count() == 4
+    assert {e.actor for e in entradas} == {"sistema"}
+    assert verificar_base().integra
+
+
+def test_no_se_envia_dos_veces_ni_a_un_difusor_suspendido(noche):
+    corte, _ = noche.cortar()
+    assert enviar_corte(corte) == [], "every active difusor already has it"
+    Difusor.objects.filter(pk=noche.diario.pk).update(estado=Difusor.Estado.SUSPENDIDO)
+    corte, entregas = noche.cortar()
+    assert [e.difusor for e in entregas] == ["Universidad (SFTP)"]
+    assert not Envio.objects.filter(difusor=noche.diario, corte=corte.numero).exists()
+    salida = StringIO()
+    call_command("difusor", "enviar", stdout=salida)
+    assert "Nada que enviar" in salida.getvalue()
+
+
+def test_un_servidor_caido_se_reintenta_dentro_del_periodo(noche):
+    """The sshd is down at the first attempt and is back before the second: the corte is
+    delivered on attempt 2 and both attempts are recorded."""
+    noche.sftp.detener()
+
+    def revivir(intento, nombre):
+        if nombre == "Universidad (SFTP)" and not intento.entregado:
+            noche.sftp.iniciar()
+
+    noche.eleccion.registrar(2)
+    corte = publicar(noche.eleccion.minuto(0))
+    entregas = {e.difusor: e for e in enviar_corte(corte, limite=30, avisar=revivir)}
+    assert (entregas["Universidad (SFTP)"].entregado, entregas["Universidad (SFTP)"].intentos) == (
+        True,
+        2,
+    )
+    primero, segundo = Envio.objects.filter(difusor=noche.universidad).order_by("intento")
+    assert not primero.entregado and str(noche.sftp.puerto) in primero.detalle
+    assert segundo.entregado
+    assert entregas["Diario (S3)"].intentos == 1
+
+
+def test_sin_exito_dentro_del_limite_queda_no_entregado_con_su_motivo(noche):
+    noche.sftp.detener()
+    corte, entregas = noche.cortar(limite=3)
+    fallida = next(e for e in entregas if e.difusor == "Universidad (SFTP)")
+    assert not fallida.entregado and fallida.intentos >= 2
+    intentos = Envio.objects.filter(difusor=noche.universidad, corte=corte.numero)
+    assert intentos.count() == fallida.intentos
+    assert not any(i.entregado for i in intentos)
+    salida, errores = StringIO(), StringIO()
+    noche.sftp.iniciar()
+    call_command("difusor", "enviar", "--limite", "20", stdout=salida, stderr=errores)
+    assert "«Universidad (SFTP)»: entregado (1 intentos)" in salida.getvalue()
+
+
+def test_una_credencial_ausente_es_un_intento_fallido_que_no_muestra_secretos(noche, monkeypatch):
+    monkeypatch.delenv("PREP_DIFUSOR_DIARIO")
+    _corte, entregas = noche.cortar(limite=2)
+    fallida = next(e for e in entregas if e.difusor == "Diario (S3)")
+    assert not fallida.entregado
+    assert "la variable de entorno PREP_DIFUSOR_DIARIO de la credencial no está" in fallida.detalle
+    with pytest.raises(CommandError) as error:
+        call_command("difusor", "enviar", "--limite", "1", stdout=StringIO())
+    assert error.value.returncode == 1
+
+
+def test_prep_publicar_envia_el_corte_a_los_difusores(noche, monkeypatch):
+    noche.eleccion.registrar(2)
+    monkeypatch.setattr(reloj, "ahora", lambda: noche.eleccion.minuto(1))
+    salida = StringIO()
+    call_command("publicar", stdout=salida, stderr=StringIO())
+    texto = salida.getvalue()
+    assert "corte 1 entregado a «Universidad (SFTP)» (1 intentos)" in texto
+    assert "corte 1 entregado a «Diario (S3)» (1 intentos)" in texto
