@@ -13,7 +13,7 @@ from prep.difusion.destinos import DestinoSFTP, FallaDeEnvio, interpretar
 from prep.difusion.envio.sftp import enviar
 from prep.difusion.paquete import empaquetar
 from tests.publicacion.cortes_de_prueba import escribir_publicacion, nueva_llave
-from tests.servicios.sshd import ServidorSFTP, linea_publica, servidor_sftp  # noqa: F401
+from tests.servicios.sshd import ServidorSFTP, linea_publica
 
 TIEMPO = 10.0
 
@@ -58,7 +58,7 @@ def _falla(servidor: ServidorSFTP, archivos, **cambios) -> str:
 
 
 @pytest.mark.parametrize("formato", ["openssh", "pkcs8-pem"])
-def test_un_paquete_llega_entero_con_su_nombre(servidor_sftp, tmp_path, formato):  # noqa: F811
+def test_un_paquete_llega_entero_con_su_nombre(servidor_sftp, tmp_path, formato):
     carpetas = escribir_publicacion(tmp_path / "publicacion", 2, nueva_llave())
     paquete = empaquetar(carpetas[-1], tmp_path / f"{carpetas[-1].name}.tar.gz")
     llave = asyncssh.import_private_key(servidor_sftp.llave_cliente.read_text())
@@ -74,18 +74,20 @@ def test_un_paquete_llega_entero_con_su_nombre(servidor_sftp, tmp_path, formato)
     assert _sha256(servidor_sftp.bandeja / paquete.name) == _sha256(paquete)
 
 
-def test_el_mismo_nombre_reemplaza_al_anterior(servidor_sftp, tmp_path):  # noqa: F811
+def test_el_mismo_nombre_reemplaza_al_anterior(servidor_sftp, tmp_path):
     viejo = _archivo(tmp_path, "viejo", b"corte 1" * 1000)
     nuevo = _archivo(tmp_path, "nuevo", b"corte 2" * 3000)
     _enviar(servidor_sftp, [(viejo, "paquete.tar.gz")])
 
+    # What a push that timed out leaves behind: the next push removes it.
+    (servidor_sftp.bandeja / ".paquete.tar.gz.0123456789ab.parcial").write_bytes(b"a medias")
     _enviar(servidor_sftp, [(nuevo, "paquete.tar.gz")])
 
     assert [p.name for p in servidor_sftp.bandeja.iterdir()] == ["paquete.tar.gz"]
     assert (servidor_sftp.bandeja / "paquete.tar.gz").read_bytes() == nuevo.read_bytes()
 
 
-def test_varios_archivos_en_orden_y_una_falla_detiene_el_resto(servidor_sftp, tmp_path):  # noqa: F811
+def test_varios_archivos_en_orden_y_una_falla_detiene_el_resto(servidor_sftp, tmp_path):
     archivos = [(_archivo(tmp_path, n, n.encode() * 500), n) for n in ("uno", "dos", "tres")]
     assert _enviar(servidor_sftp, archivos) == 3 * 500 + 3 * 500 + 4 * 500
     for local, nombre in archivos:
@@ -102,7 +104,7 @@ def test_varios_archivos_en_orden_y_una_falla_detiene_el_resto(servidor_sftp, tm
     assert (servidor_sftp.bandeja / "dos").is_dir()
 
 
-def test_una_llave_de_servidor_ajena_es_posible_suplantacion(servidor_sftp, tmp_path):  # noqa: F811
+def test_una_llave_de_servidor_ajena_es_posible_suplantacion(servidor_sftp, tmp_path):
     ajena = linea_publica(asyncssh.generate_private_key("ssh-ed25519"))
     paquete = _archivo(tmp_path, "p.tar.gz", b"paquete")
 
@@ -113,7 +115,7 @@ def test_una_llave_de_servidor_ajena_es_posible_suplantacion(servidor_sftp, tmp_
     assert list(servidor_sftp.bandeja.iterdir()) == []
 
 
-def test_una_llave_de_servidor_de_otro_tipo_no_se_acepta(servidor_sftp, tmp_path):  # noqa: F811
+def test_una_llave_de_servidor_de_otro_tipo_no_se_acepta(servidor_sftp, tmp_path):
     otra = linea_publica(asyncssh.generate_private_key("ecdsa-sha2-nistp256"))
     paquete = _archivo(tmp_path, "p.tar.gz", b"paquete")
 
@@ -123,7 +125,7 @@ def test_una_llave_de_servidor_de_otro_tipo_no_se_acepta(servidor_sftp, tmp_path
     assert list(servidor_sftp.bandeja.iterdir()) == []
 
 
-def test_una_llave_de_cliente_no_autorizada(servidor_sftp, tmp_path):  # noqa: F811
+def test_una_llave_de_cliente_no_autorizada(servidor_sftp, tmp_path):
     intrusa = asyncssh.generate_private_key("ssh-ed25519").export_private_key().decode()
     paquete = _archivo(tmp_path, "p.tar.gz", b"paquete")
 
@@ -147,7 +149,7 @@ def test_una_llave_de_cliente_no_autorizada(servidor_sftp, tmp_path):  # noqa: F
     ],
     ids=["truncada", "texto", "con-frase"],
 )
-def test_una_llave_privada_invalida(servidor_sftp, tmp_path, texto, causa):  # noqa: F811
+def test_una_llave_privada_invalida(servidor_sftp, tmp_path, texto, causa):
     paquete = _archivo(tmp_path, "p.tar.gz", b"paquete")
 
     mensaje = _falla(servidor_sftp, [(paquete, "p.tar.gz")], llave_cliente=texto)
@@ -155,7 +157,7 @@ def test_una_llave_privada_invalida(servidor_sftp, tmp_path, texto, causa):  # n
     assert causa in mensaje and servidor_sftp.destino in mensaje
 
 
-def test_servidor_caido_y_de_vuelta(servidor_sftp, tmp_path):  # noqa: F811
+def test_servidor_caido_y_de_vuelta(servidor_sftp, tmp_path):
     paquete = _archivo(tmp_path, "p.tar.gz", b"paquete")
     servidor_sftp.detener()
 
@@ -167,7 +169,7 @@ def test_servidor_caido_y_de_vuelta(servidor_sftp, tmp_path):  # noqa: F811
     assert (servidor_sftp.bandeja / "p.tar.gz").read_bytes() == b"paquete"
 
 
-def test_sin_carpeta_de_bandeja(servidor_sftp, tmp_path):  # noqa: F811
+def test_sin_carpeta_de_bandeja(servidor_sftp, tmp_path):
     paquete = _archivo(tmp_path, "p.tar.gz", b"paquete")
     servidor_sftp.bandeja.rmdir()
 
@@ -176,7 +178,7 @@ def test_sin_carpeta_de_bandeja(servidor_sftp, tmp_path):  # noqa: F811
     assert "no existe la carpeta de la bandeja" in mensaje and servidor_sftp.destino in mensaje
 
 
-def test_lo_que_no_cabe_en_el_disco_no_se_envia(servidor_sftp, tmp_path):  # noqa: F811
+def test_lo_que_no_cabe_en_el_disco_no_se_envia(servidor_sftp, tmp_path):
     # A sparse file one GB larger than the free space of the inbox's disk (the same machine).
     datos = os.statvfs(servidor_sftp.bandeja)
     enorme = tmp_path / "enorme.tar.gz"
@@ -189,7 +191,7 @@ def test_lo_que_no_cabe_en_el_disco_no_se_envia(servidor_sftp, tmp_path):  # noq
     assert list(servidor_sftp.bandeja.iterdir()) == []
 
 
-def test_un_servidor_mudo_agota_el_tiempo(servidor_sftp, tmp_path):  # noqa: F811
+def test_un_servidor_mudo_agota_el_tiempo(servidor_sftp, tmp_path):
     """A port that accepts the connection and never speaks: the delivery ends at `tiempo`."""
     paquete = _archivo(tmp_path, "p.tar.gz", b"paquete")
     # The kernel completes the handshake for a listening socket; no one ever answers.

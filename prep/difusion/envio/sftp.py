@@ -21,7 +21,8 @@ Choices:
   already fill OpenSSH's 2 MiB channel window; more only queue in memory. Measured over loopback
   with 500 MB: about 250 MB/s.
 - The whole delivery is bounded by `tiempo` seconds. After a timeout the connection is presumed
-  stuck and the temporary file is left; its hidden name keeps the receiver off it.
+  stuck and the temporary file is left; its hidden name keeps the receiver off it, and the next
+  push removes it before uploading.
 
 Every failure is a FallaDeEnvio whose Spanish message names the destination and the cause, never
 the key material.
@@ -112,12 +113,22 @@ async def _revisar_bandeja(sftp: asyncssh.SFTPClient, destino: DestinoSFTP, tota
         ) from exc
     if atributos.permissions is not None and not stat.S_ISDIR(atributos.permissions):
         raise FallaDeEnvio(f"la bandeja de {destino} no es una carpeta")
+    await _limpiar_temporales(sftp, destino.carpeta)
     libre = await _espacio_libre(sftp, destino.carpeta)
     if libre is not None and libre < total:
         raise FallaDeEnvio(
             f"no cabe el envío en el disco de {destino}: se necesitan {_megas(total)} y quedan"
             f" {_megas(libre)}; no se envió nada"
         )
+
+
+async def _limpiar_temporales(sftp: asyncssh.SFTPClient, carpeta: str) -> None:
+    """Remove the temporary files an earlier push left when it timed out: only the institute's
+    push writes such names, one push per difusor at a time, and they hold disk space."""
+    for nombre in await sftp.listdir(carpeta):
+        if nombre.startswith(".") and nombre.endswith(SUFIJO_TEMPORAL):
+            with contextlib.suppress(asyncssh.SFTPError):
+                await sftp.remove(posixpath.join(carpeta, nombre))
 
 
 async def _reemplazar(sftp: asyncssh.SFTPClient, temporal: str, final: str) -> None:
