@@ -16,94 +16,107 @@ from datetime import datetime, timedelta
 
 import comun
 
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--casillas", type=int, default=170_000)
-parser.add_argument("--semilla", type=int, default=1)
-parser.add_argument("--incremento", type=int, default=10_000)
-args = parser.parse_args()
 
-temporal = comun.base_nueva()
-os.environ.setdefault("PREP_PUBLICACION_DIR", str(temporal / "publicacion"))
-from django.conf import settings  # noqa: E402 (after django.setup)
+def cortes_nacionales(casillas: int, semilla: int, incremento: int) -> list:
+    """Build the national election on a fresh database and publish a full corte, then an
+    incremental one after `incremento` more actas; the two Corte rows (printing the figures)."""
+    temporal = comun.base_nueva()
+    os.environ.setdefault("PREP_PUBLICACION_DIR", str(temporal / "publicacion"))
+    from django.conf import settings
 
-settings.PREP_PUBLICACION_DIR = temporal / "publicacion"
-settings.PREP_LLAVE_FIRMA = temporal / "llave.pem"
+    settings.PREP_PUBLICACION_DIR = temporal / "publicacion"
+    settings.PREP_LLAVE_FIRMA = temporal / "llave.pem"
 
-from prep.actas.models import Acta  # noqa: E402
-from prep.catalogo.importacion import importar  # noqa: E402
-from prep.catalogo.models import ActaEsperada, Eleccion, ProcesoElectoral  # noqa: E402
-from prep.cuentas.identidad import SISTEMA  # noqa: E402
-from prep.publicacion import llaves, programacion  # noqa: E402
-from prep.publicacion.corte import publicar  # noqa: E402
-from prep.reglas.acta import Registro  # noqa: E402
-from prep.simulacro.escritura import escribir  # noqa: E402
-from prep.simulacro.generador import generar  # noqa: E402
-from prep.simulacro.operacion import cifras_api  # noqa: E402
+    from prep.actas.models import Acta
+    from prep.catalogo.importacion import importar
+    from prep.catalogo.models import ActaEsperada, Eleccion, ProcesoElectoral
+    from prep.cuentas.identidad import SISTEMA
+    from prep.publicacion import llaves, programacion
+    from prep.publicacion.corte import publicar
+    from prep.reglas.acta import Registro
+    from prep.simulacro.escritura import escribir
+    from prep.simulacro.generador import generar
+    from prep.simulacro.operacion import cifras_api
 
-inicio = time.perf_counter()
-sintetica = generar(args.casillas, args.semilla, comun.FEDERALES)
-escribir(sintetica, temporal / "catalogo")
-importar(temporal / "catalogo")
-print(f"catálogo: {len(sintetica.actas):,} actas en {time.perf_counter() - inicio:.1f} s")
-
-proceso = ProcesoElectoral.objects.get()
-elecciones = {e.tipo: e.pk for e in Eleccion.objects.all()}
-apertura = datetime(2027, 6, 6, 20, 0, tzinfo=programacion.zona_de(proceso))
-programacion.fijar_calendario(SISTEMA, proceso, apertura, apertura + timedelta(hours=20))
-llaves.generar()
-ids = {
-    (tipo, clave): pk
-    for pk, tipo, clave in (
-        (e.pk, e.eleccion.tipo, e.clave)
-        for e in ActaEsperada.objects.select_related("eleccion", "casilla__seccion__entidad")
-    )
-}
-capturadas = [a for a in sintetica.actas if a.registro is Registro.CAPTURADA]
-hora = apertura - timedelta(minutes=30)
-
-
-def cargar(actas) -> None:
-    """Insert verified actas in batches."""
-    lote = []
-    for a in actas:
-        cifras = cifras_api(
-            dict(zip(sintetica.columnas[a.eleccion], a.votos, strict=True)), a.otras
-        )
-        lote.append(
-            Acta(
-                eleccion_id=elecciones[a.eleccion],
-                acta_esperada_id=ids[(a.eleccion, a.clave_acta)],
-                estado=Acta.Estado.VERIFICADA,
-                cifras=cifras,
-                fecha_hora_acopio=hora,
-                fecha_hora_captura=hora,
-                fecha_hora_verificacion=hora,
-                origen=Acta.Origen.CATD,
-                digitalizacion=Acta.Digitalizacion.ESCANER,
-            )
-        )
-        if len(lote) == 5_000:
-            Acta.objects.bulk_create(lote)
-            lote = []
-    Acta.objects.bulk_create(lote)
-
-
-inicio = time.perf_counter()
-cargar(capturadas[: -args.incremento])
-cargadas = len(capturadas) - args.incremento
-print(f"{cargadas:,} actas verificadas cargadas en {time.perf_counter() - inicio:.1f} s")
-
-for n, (momento, cuantas) in enumerate(
-    ((apertura, None), (apertura + timedelta(minutes=20), args.incremento))
-):
-    if cuantas:
-        cargar(capturadas[-cuantas:])
     inicio = time.perf_counter()
-    corte = publicar(momento)
-    segundos = time.perf_counter() - inicio
-    tipo = "completo" if n == 0 else f"incremental (+{cuantas:,} actas)"
-    print(
-        f"corte {corte.numero} {tipo}: {segundos:.1f} s, {corte.archivos:,} archivos,"
-        f" {corte.bytes_totales / 1e6:,.1f} MB en total,"
-        f" {corte.bytes_escritos / 1e6:,.1f} MB escritos"
-    )
+    sintetica = generar(casillas, semilla, comun.FEDERALES)
+    escribir(sintetica, temporal / "catalogo")
+    importar(temporal / "catalogo")
+    print(f"catálogo: {len(sintetica.actas):,} actas en {time.perf_counter() - inicio:.1f} s")
+
+    proceso = ProcesoElectoral.objects.get()
+    elecciones = {e.tipo: e.pk for e in Eleccion.objects.all()}
+    apertura = datetime(2027, 6, 6, 20, 0, tzinfo=programacion.zona_de(proceso))
+    programacion.fijar_calendario(SISTEMA, proceso, apertura, apertura + timedelta(hours=20))
+    llaves.generar()
+    ids = {
+        (tipo, clave): pk
+        for pk, tipo, clave in (
+            (e.pk, e.eleccion.tipo, e.clave)
+            for e in ActaEsperada.objects.select_related("eleccion", "casilla__seccion__entidad")
+        )
+    }
+    capturadas = [a for a in sintetica.actas if a.registro is Registro.CAPTURADA]
+    hora = apertura - timedelta(minutes=30)
+
+    def cargar(actas) -> None:
+        """Insert verified actas in batches."""
+        lote = []
+        for a in actas:
+            cifras = cifras_api(
+                dict(zip(sintetica.columnas[a.eleccion], a.votos, strict=True)), a.otras
+            )
+            lote.append(
+                Acta(
+                    eleccion_id=elecciones[a.eleccion],
+                    acta_esperada_id=ids[(a.eleccion, a.clave_acta)],
+                    estado=Acta.Estado.VERIFICADA,
+                    cifras=cifras,
+                    fecha_hora_acopio=hora,
+                    fecha_hora_captura=hora,
+                    fecha_hora_verificacion=hora,
+                    origen=Acta.Origen.CATD,
+                    digitalizacion=Acta.Digitalizacion.ESCANER,
+                )
+            )
+            if len(lote) == 5_000:
+                Acta.objects.bulk_create(lote)
+                lote = []
+        Acta.objects.bulk_create(lote)
+
+    inicio = time.perf_counter()
+    cargar(capturadas[:-incremento])
+    cargadas = len(capturadas) - incremento
+    print(f"{cargadas:,} actas verificadas cargadas en {time.perf_counter() - inicio:.1f} s")
+
+    cortes = []
+    for n, (momento, cuantas) in enumerate(
+        ((apertura, None), (apertura + timedelta(minutes=20), incremento))
+    ):
+        if cuantas:
+            cargar(capturadas[-cuantas:])
+        inicio = time.perf_counter()
+        corte = publicar(momento)
+        segundos = time.perf_counter() - inicio
+        tipo = "completo" if n == 0 else f"incremental (+{cuantas:,} actas)"
+        print(
+            f"corte {corte.numero} {tipo}: {segundos:.1f} s, {corte.archivos:,} archivos,"
+            f" {corte.bytes_totales / 1e6:,.1f} MB en total,"
+            f" {corte.bytes_escritos / 1e6:,.1f} MB escritos"
+        )
+        cortes.append(corte)
+    return cortes
+
+
+def argumentos(parser: argparse.ArgumentParser) -> None:
+    """--casillas, --semilla and --incremento (also used by benchmarks/difusion.py)."""
+    parser.add_argument("--casillas", type=int, default=170_000)
+    parser.add_argument("--semilla", type=int, default=1)
+    parser.add_argument("--incremento", type=int, default=10_000)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    argumentos(parser)
+    args = parser.parse_args()
+    cortes_nacionales(args.casillas, args.semilla, args.incremento)

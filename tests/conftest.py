@@ -9,6 +9,10 @@ import os
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+# Real services for any area's tests: an sshd (SFTP) and an S3 API server (moto).
+from tests.servicios.s3 import bucket_s3, servidor_s3  # noqa: F401 (fixtures)
+from tests.servicios.sshd import servidor_sftp  # noqa: F401 (fixture)
+
 # `dev` (default): quick local runs. `ci` (CI=true): no per-example deadline, since a shared
 # 2-core machine has noisy timings, and more examples. HYPOTHESIS_PROFILE=name picks one by hand.
 hypothesis_settings.register_profile("dev", max_examples=50)

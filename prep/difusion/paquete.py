@@ -3,6 +3,11 @@
 its manifest lists plus manifest.json and manifest.sig, and `anterior/manifest.json` when the
 previous corte is at hand).
 
+A **paquete de diferencias** (`diferencias=True`) leaves out every file the previous corte has
+with the same path, size and SHA-256 (its `anterior/manifest.json`, required, says so): at
+national size with acta images it is what makes a push every 20 minutes fit a difusor's link.
+It can be received only on top of that previous corte; `llave_publica.pem` always travels.
+
 A package is made only from a corte that verifies, and its bytes depend only on the corte: members
 in path order, all with the corte's time, owner 0 and no user names, files 0644 and folders 0755,
 and a gzip header without name or date. Two runs over the same corte give the same file, so a
@@ -22,7 +27,16 @@ from django.utils.translation import gettext as _
 
 from prep.actas.servicios import ErrorDeDominio
 from prep.publicacion.corte import sincronizar
-from prep.publicacion.manifiesto import FIRMA, MANIFIESTO, Manifiesto, firma_valida, huella, leer
+from prep.publicacion.manifiesto import (
+    FIRMA,
+    LLAVE_PUBLICA,
+    MANIFIESTO,
+    Archivo,
+    Manifiesto,
+    firma_valida,
+    huella,
+    leer,
+)
 from prep.publicacion.verificacion_corte import (
     ANTERIOR,
     CARPETA_DE_CORTE,
@@ -93,6 +107,13 @@ def anterior_de(carpeta: Path, manifiesto: Manifiesto) -> bytes | None:
     return None
 
 
+def sin_cambio(manifiesto: Manifiesto, anterior: bytes) -> set[Archivo]:
+    """The files a package of differences leaves out: those the previous manifest lists with the
+    same path, size and SHA-256 (the public key always travels)."""
+    iguales = set(leer(anterior).archivos) & set(manifiesto.archivos)
+    return {a for a in iguales if a.ruta != LLAVE_PUBLICA}
+
+
 def _info(nombre: str, momento: int, tamano: int | None = None) -> tarfile.TarInfo:
     info = tarfile.TarInfo(nombre)
     info.mtime, info.uid, info.gid, info.uname, info.gname = momento, 0, 0, "", ""
@@ -112,7 +133,7 @@ def _carpetas(rutas: list[str]) -> set[str]:
     return carpetas
 
 
-def empaquetar(carpeta: Path, destino: Path) -> Path:
+def empaquetar(carpeta: Path, destino: Path, *, diferencias: bool = False) -> Path:
     """Write the package of the corte folder `carpeta` (or `ultimo`, which leads to one) to
     `destino` (.tar.gz, or .tar uncompressed) atomically: a temporary file beside it, flushed to
     disk, renamed into place. Returns `destino`.
@@ -158,8 +179,19 @@ def empaquetar(carpeta: Path, destino: Path) -> Path:
     manifiesto = informe.manifiesto
     anterior = anterior_de(carpeta, manifiesto)
     momento = int(manifiesto.momento.timestamp())
-    tamanos = {a.ruta: a.bytes for a in manifiesto.archivos}
-    huellas = {a.ruta: a.sha256 for a in manifiesto.archivos}
+    archivos = manifiesto.archivos
+    if diferencias:
+        if anterior is None:
+            raise ErrorDeDominio(
+                _("el paquete de diferencias del corte %(c)s necesita el corte anterior junto a él")
+                % {"c": carpeta.name},
+                "sin_anterior",
+                409,
+            )
+        iguales = sin_cambio(manifiesto, anterior)
+        archivos = tuple(a for a in archivos if a not in iguales)
+    tamanos = {a.ruta: a.bytes for a in archivos}
+    huellas = {a.ruta: a.sha256 for a in archivos}
     miembros = {f"{carpeta.name}/{ruta}": ruta for ruta in tamanos}
     pequenos = {f"{carpeta.name}/{MANIFIESTO}": datos, f"{carpeta.name}/{FIRMA}": firma}
     if anterior is not None:

@@ -242,6 +242,7 @@ def _recibir(recepcion: Recepcion, llave: Ed25519PublicKey | None, conservar: in
     fallas = list(informe.fallas)
     if informe.manifiesto is not None:
         fallas += _sucesion(informe, actual, recepcion.notas)
+        fallas += _base(informe, actual)
     if not fallas and os.path.lexists(destino / informe.nombre):
         fallas += _ya_extraido(destino / informe.nombre, informe, recepcion.notas)
     recepcion.fallas += [str(f) for f in fallas]
@@ -267,6 +268,24 @@ def _recibir(recepcion: Recepcion, llave: Ed25519PublicKey | None, conservar: in
     recepcion.resultado = Resultado.ACEPTADO
     if conservar is not None:
         recepcion.eliminados = _podar(destino, conservar, informe.nombre)
+
+
+def _base(informe: Informe, actual: Publicado | None) -> list[Falla]:
+    """A package of differences is received only on top of the corte it leaves files to: the
+    previous one, which DESTINO must publish."""
+    if not informe.heredados or (
+        actual is not None and actual.huella == informe.manifiesto.anterior
+    ):
+        return []
+    publica = f"publica el corte {actual.manifiesto.corte}" if actual else "no publica ningún corte"
+    return [
+        Falla(
+            Tipo.RECHAZADO,
+            informe.nombre,
+            f"es un paquete de diferencias sobre el corte {informe.manifiesto.corte - 1} y DESTINO"
+            f" {publica}: se necesita el paquete completo",
+        )
+    ]
 
 
 def _limpiar_restos(destino: Path) -> None:
@@ -483,6 +502,18 @@ class _Extraccion:
         with os.fdopen(descriptor, "wb") as salida:
             self._hecho(ruta, *_copiar(fuente, salida))
 
+    def heredar(self, ruta: str) -> None:
+        """`ruta` is not in the package of differences: a hard link to the published corte's
+        file, hashed again to prove it is still the one the manifest lists."""
+        if ruta in self.escritos:
+            raise _PaqueteCambiado(f"{ruta} viene en el paquete y a la vez se hereda")
+        if not self._identico_publicado(ruta):
+            raise _PaqueteCambiado(
+                f"{ruta} no viene en el paquete y el corte publicado no lo tiene igual"
+            )
+        os.link(self.publicado / ruta, self._carpeta(ruta) / ruta.rsplit("/", 1)[-1])
+        self._hecho(ruta, *self.esperados[ruta])
+
     def enlazar(self, ruta: str, destino: str) -> None:
         """`ruta` is a link, inside the package, to the already written file `destino`."""
         if destino not in self.escritos:
@@ -564,6 +595,8 @@ def _extraer(paquete: Path, destino: Path, informe: Informe, actual: Publicado |
             if enlace.startswith("/") or resuelto.startswith("../") or resuelto == "..":
                 raise _PaqueteCambiado(f"{ruta} es un enlace que sale del corte")
             extraccion.enlazar(ruta, resuelto)
+        for ruta in informe.heredados:
+            extraccion.heredar(ruta)
         extraccion.terminar(informe.llave)
         sincronizar(preparacion)
     except _PAQUETE_DANADO as exc:

@@ -113,6 +113,8 @@ class Informe:
     llave: Ed25519PublicKey | None = None
     llave_confiable: bool = False
     verificados: int = 0
+    # A package of differences: files it leaves out because the previous corte has them equal.
+    heredados: list[str] = field(default_factory=list)
     fallas: list[Falla] = field(default_factory=list)
     notas: list[str] = field(default_factory=list)
     _rutas_con_falla: set[str] = field(default_factory=set, repr=False)
@@ -263,18 +265,30 @@ def verificar_paquete(ruta: Path, llave: Ed25519PublicKey | None = None) -> Info
         huella_de=lambda r: miembros.huellas[prefijo + r],
         leer=lambda r: miembros.datos[prefijo + r],
     )
-    _examinar(informe, contenido, llave)
+    anterior = None if ANTERIOR in miembros.repetidos else miembros.datos.get(ANTERIOR)
+    _examinar(informe, contenido, llave, anterior)
     if informe.manifiesto is not None:
-        anterior = None if ANTERIOR in miembros.repetidos else miembros.datos.get(ANTERIOR)
         _eslabon_paquete(informe, anterior)
+    if informe.heredados:
+        informe.notas.append(
+            f"paquete de diferencias: {len(informe.heredados):,} archivos sin cambio desde el"
+            " corte anterior no vienen en él; se toman de ese corte, que debe estar publicado"
+        )
     return informe
 
 
 # One corte, whatever holds it.
 
 
-def _examinar(informe: Informe, contenido: _Contenido, llave: Ed25519PublicKey | None) -> None:
-    """The checks of one corte: manifest, signature, and every file against the manifest."""
+def _examinar(
+    informe: Informe,
+    contenido: _Contenido,
+    llave: Ed25519PublicKey | None,
+    anterior: bytes | None = None,
+) -> None:
+    """The checks of one corte: manifest, signature, and every file against the manifest. With
+    `anterior` (the previous corte's manifest, in a package) a file it lists equal may be
+    absent: it is inherited (a package of differences)."""
     if MANIFIESTO not in contenido.tamanos:
         informe.fallar(
             Tipo.FALTA, MANIFIESTO, "sin manifiesto no se puede verificar ningún archivo"
@@ -294,7 +308,7 @@ def _examinar(informe: Informe, contenido: _Contenido, llave: Ed25519PublicKey |
         informe.fallar(Tipo.ILEGIBLE, MANIFIESTO, f"el número de corte {manifiesto.corte} no vale")
         return
     informe.manifiesto = manifiesto
-    _comparar(informe, _listados(informe, manifiesto), contenido)
+    _comparar(informe, _listados(informe, manifiesto), contenido, _heredables(manifiesto, anterior))
 
 
 def _leer(informe: Informe, contenido: _Contenido, ruta: str) -> bytes | None:
@@ -381,8 +395,24 @@ def _listados(informe: Informe, manifiesto: Manifiesto) -> dict[str, Archivo]:
     return listados
 
 
-def _comparar(informe: Informe, listados: dict[str, Archivo], contenido: _Contenido) -> None:
-    """Every listed file present with its size and SHA-256; nothing present that is not listed."""
+def _heredables(manifiesto: Manifiesto, anterior: bytes | None) -> dict[str, Archivo]:
+    """The previous corte's files by path, when `anterior` is this corte's previous manifest
+    (its SHA-256 is the one the signed manifest names); none otherwise."""
+    if anterior is None or manifiesto.anterior != huella(anterior):
+        return {}
+    previo = _leer_o_nada(anterior)
+    return previo.por_ruta() if previo is not None else {}
+
+
+def _comparar(
+    informe: Informe,
+    listados: dict[str, Archivo],
+    contenido: _Contenido,
+    heredables: dict[str, Archivo] | None = None,
+) -> None:
+    """Every listed file present with its size and SHA-256, or inherited unchanged from the
+    previous corte (`heredables`); nothing present that is not listed."""
+    heredables = heredables or {}
     for ruta in sorted(listados.keys() | contenido.tamanos.keys()):
         if ruta in FUERA_DEL_MANIFIESTO:
             continue
@@ -390,6 +420,8 @@ def _comparar(informe: Informe, listados: dict[str, Archivo], contenido: _Conten
         tamano = contenido.tamanos.get(ruta)
         if esperado is None:
             informe.fallar(Tipo.SOBRA, ruta, "no está en el manifiesto")
+        elif tamano is None and heredables.get(ruta) == esperado:
+            informe.heredados.append(ruta)
         elif tamano is None:
             informe.fallar(
                 Tipo.FALTA,

@@ -8,8 +8,6 @@ import pytest
 from prep.publicacion.corte import publicar, raiz
 from tests.difusion.difusores_reales import Noche, preparar_noche
 from tests.publicacion.eleccion import Eleccion
-from tests.servicios.s3 import bucket_s3, servidor_s3  # noqa: F401 (fixtures)
-from tests.servicios.sshd import servidor_sftp  # noqa: F401 (fixture)
 
 
 @pytest.fixture
@@ -25,7 +23,7 @@ def cortes(db, tmp_path) -> list[Path]:
 
 
 @pytest.fixture
-def noche(db, tmp_path, servidor_sftp, bucket_s3, monkeypatch) -> Iterator[Noche]:  # noqa: F811
+def noche(db, tmp_path, servidor_sftp, bucket_s3, monkeypatch) -> Iterator[Noche]:
     """A synthetic election with two real difusores (SFTP and S3); see difusores_reales."""
     noche = preparar_noche(tmp_path, servidor_sftp, bucket_s3, monkeypatch)
     with noche.web:

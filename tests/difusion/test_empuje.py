@@ -3,6 +3,13 @@ publicar`): every active difusor in parallel through its real channel (sshd, mot
 recorded with its bitácora entry, retries inside the period, nothing sent twice, nothing to a
 suspended difusor, and what the difusores then serve is the corte sent."""
 
+import multiprocessing
+import os
+import shutil
+import signal
+import socket
+import threading
+import time
 from io import StringIO
 
 import httpx
@@ -13,10 +20,13 @@ from django.core.management.base import CommandError
 from prep import reloj
 from prep.bitacora.models import Entrada
 from prep.bitacora.servicios import verificar_base
+from prep.difusion import monitoreo
+from prep.difusion.bandeja import RECHAZADOS
 from prep.difusion.envio.empuje import enviar_corte
 from prep.difusion.models import Difusor, Envio
 from prep.publicacion.corte import publicar, raiz
 from prep.publicacion.manifiesto import MANIFIESTO, ULTIMO, huella
+from prep.publicacion.verificacion_corte import verificar
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +58,9 @@ def test_cada_corte_llega_a_ambos_canales_y_queda_registrado(noche):
         (2, "Universidad (SFTP)", 1, True),
     ]
     sftp_2 = envios[3]
-    assert sftp_2.detalle.startswith(f"paquete {sftp_2.carpeta}.tar.gz")
+    # No monitoring period in between: nothing proves the difusor publishes corte 1, so corte 2
+    # goes whole too.
+    assert sftp_2.detalle.startswith(f"paquete completo {sftp_2.carpeta}.tar.gz")
     assert sftp_2.bytes > 0 and sftp_2.archivos == 1
     s3_1, s3_2 = envios[0], envios[2]
     assert 0 < s3_2.archivos < s3_1.archivos, "the second corte sends only what changed"
@@ -125,3 +137,70 @@ def test_prep_publicar_envia_el_corte_a_los_difusores(noche, monkeypatch):
     texto = salida.getvalue()
     assert "corte 1 entregado a «Universidad (SFTP)» (1 intentos)" in texto
     assert "corte 1 entregado a «Diario (S3)» (1 intentos)" in texto
+
+
+def test_un_proceso_de_envio_que_muere_queda_como_intento_fallido(noche):
+    """Each difusor's push runs in its own process: one killed (kill -9) mid-transfer is
+    recorded as a failed attempt and retried while the period lasts, and the other difusor is
+    delivered all the same."""
+    mudo = socket.create_server(("127.0.0.1", 0))  # accepts, never answers: the push hangs
+    Difusor.objects.filter(pk=noche.universidad.pk).update(
+        destino=f"sftp://prep@127.0.0.1:{mudo.getsockname()[1]}/bandeja"
+    )
+    matado = threading.Event()
+
+    def matar() -> None:
+        fin = time.monotonic() + 30
+        while time.monotonic() < fin and not matado.is_set():
+            for hijo in multiprocessing.active_children():
+                if hijo.name == "envio-Universidad (SFTP)" and hijo.pid:
+                    mudo.accept()  # the child is connected and waiting: kill it there
+                    os.kill(hijo.pid, signal.SIGKILL)
+                    matado.set()
+                    return
+            time.sleep(0.05)
+
+    asesino = threading.Thread(target=matar)
+    asesino.start()
+    noche.eleccion.registrar(2)
+    corte = publicar(noche.eleccion.minuto(0))
+    entregas = {e.difusor: e for e in enviar_corte(corte, limite=8)}
+    asesino.join()
+    mudo.close()
+    assert matado.is_set()
+    assert not entregas["Universidad (SFTP)"].entregado
+    primero, *reintentos = Envio.objects.filter(difusor=noche.universidad).order_by("intento")
+    assert primero.detalle == "el proceso de envío terminó de forma inesperada (código -9)"
+    assert reintentos and reintentos[0].intento == 2  # a new process tried again
+    assert entregas["Diario (S3)"].entregado
+
+
+def test_con_el_anterior_publicado_basta_un_paquete_de_diferencias(noche):
+    noche.cortar(actas=6)
+    monitoreo.vigilar()  # both serve corte 1
+    corte, _ = noche.cortar(actas=1)
+    completo, diferencias = Envio.objects.filter(difusor=noche.universidad).order_by("corte")
+    assert diferencias.detalle.startswith(f"paquete de diferencias {corte.carpeta}.tar.gz")
+    assert diferencias.bytes < completo.bytes
+    publicado = (raiz() / corte.carpeta / MANIFIESTO).read_bytes()
+    assert servido(noche.web.url) == publicado
+    assert verificar(noche.sitio).integro  # every corte the difusor keeps, and the chain
+
+
+def test_sin_la_base_el_difusor_rechaza_las_diferencias_y_luego_recibe_el_completo(noche):
+    noche.cortar()
+    monitoreo.vigilar()
+    # The difusor's site is rebuilt empty (a new server): it no longer has corte 1.
+    shutil.rmtree(noche.sitio)
+    noche.sitio.mkdir()
+    corte, entregas = noche.cortar()
+    assert all(e.entregado for e in entregas)  # delivered to the inbox…
+    rechazado = noche.sftp.bandeja / RECHAZADOS / f"{corte.carpeta}.tar.gz"
+    assert rechazado.is_file()  # …and refused there: it cannot be applied on nothing
+    revision = {r.difusor: r for r in monitoreo.vigilar()}["Universidad (SFTP)"]
+    assert not revision.correcto
+    corte, _ = noche.cortar()  # after a failed period, the full package
+    ultimo = Envio.objects.filter(difusor=noche.universidad, corte=corte.numero).get()
+    assert ultimo.detalle.startswith("paquete completo")
+    revision = {r.difusor: r for r in monitoreo.vigilar()}["Universidad (SFTP)"]
+    assert (revision.correcto, revision.fallos) == (True, 0)

@@ -476,3 +476,43 @@ def test_orden_prep_difusor(instituto, tmp_path, destino):
         "rechazado",
         "ilegible",
     ]
+
+
+def test_un_paquete_de_diferencias_se_aplica_sobre_el_corte_anterior_publicado(tmp_path):
+    llave = nueva_llave()
+    uno, dos = escribir_publicacion(tmp_path / "instituto", 2, llave, ultimo=False)
+    destino = tmp_path / "destino"
+    assert recibir(empaquetar(uno, tmp_path / "1.tar"), destino).resultado is Resultado.ACEPTADO
+    diferencias = empaquetar(dos, tmp_path / "2.tar", diferencias=True)
+    recepcion = recibir(diferencias, destino)
+    assert recepcion.resultado is Resultado.ACEPTADO, recepcion.fallas
+    assert any(n.startswith("paquete de diferencias:") for n in recepcion.notas)
+    assert (destino / ULTIMO).resolve().name == dos.name
+    # Inherited files are the published ones, hard-linked, and the whole site verifies.
+    assert (destino / dos.name / "index.html").samefile(destino / uno.name / "index.html")
+    assert foto(destino / dos.name) == foto(dos)
+    call_command("verificar", str(destino), stdout=io.StringIO())
+
+
+def test_un_paquete_de_diferencias_sin_su_base_intacta_se_rechaza(tmp_path):
+    llave = nueva_llave()
+    uno, dos = escribir_publicacion(tmp_path / "instituto", 2, llave, ultimo=False)
+    diferencias = empaquetar(dos, tmp_path / "2.tar", diferencias=True)
+    vacio = tmp_path / "vacio"
+    recepcion = recibir(diferencias, vacio)
+    assert recepcion.resultado is Resultado.RECHAZADO
+    assert "es un paquete de diferencias sobre el corte 1 y DESTINO no publica ningún corte" in (
+        " ".join(recepcion.fallas)
+    )
+    destino = tmp_path / "destino"
+    recibir(empaquetar(uno, tmp_path / "1.tar"), destino)
+    # The difusor's web folder was altered after corte 1 was published (Anexo 13 num. 24):
+    # inheriting that file would carry the alteration into corte 2.
+    alterar_byte(destino / uno.name / "index.html", 5)
+    antes = foto(destino)
+    recepcion = recibir(diferencias, destino)
+    assert recepcion.resultado is Resultado.RECHAZADO
+    assert "index.html no viene en el paquete y el corte publicado no lo tiene igual" in (
+        " ".join(recepcion.fallas)
+    )
+    assert foto(destino) == antes

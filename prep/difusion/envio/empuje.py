@@ -1,23 +1,23 @@
 """Push one corte to every active difusor in parallel, retrying with backoff inside the period.
 
-One thread per difusor does the transfer (SFTP: the corte's package into its inbox; S3: the
-corte's changed files into its bucket) and retries until it succeeds or the period's time runs
-out; every attempt, good or bad, comes back to the calling thread, which stores it (an `Envio`
-row and its bitácora entry, in one transaction) as it arrives. The database is touched only by
-the calling thread, so a push never holds a connection per difusor.
+One process per difusor (`transporte.enviar_a`, started with `spawn`: Django-free, so a slow or
+CPU-hungry transfer never starves another difusor's, and a crash stays in its process) does the
+transfer (SFTP: the corte's package into its inbox; S3: the corte's changed files into its
+bucket) and retries until it succeeds or the period's time runs out. Every attempt, good or bad,
+comes back through a queue to the calling thread, which stores it (an `Envio` row and its
+bitácora entry, in one transaction) as it arrives: only the caller touches the database.
 
 A difusor that already received the corte is not sent it again, so running the push twice (a
 restart, or an operator's `prep difusor enviar`) only completes what is missing. Suspended or
 cut-off difusores receive nothing (spec D7).
 """
 
-import itertools
+import multiprocessing
 import queue
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -28,38 +28,16 @@ from prep import reloj
 from prep.actas.servicios import ErrorDeDominio
 from prep.bitacora.servicios import registrar
 from prep.cuentas.identidad import SISTEMA, Actor
-from prep.difusion.destinos import (
-    DestinoS3,
-    DestinoSFTP,
-    FallaDeEnvio,
-    credencial_s3,
-    interpretar,
-    leer_credencial,
-)
-from prep.difusion.envio import s3, sftp
-from prep.difusion.models import Difusor, Envio
+from prep.difusion.envio.transporte import ESPERAS, Intento, Tarea, Terminado, enviar_a
+from prep.difusion.models import Difusor, Envio, Periodo
 from prep.difusion.paquete import empaquetar
 from prep.publicacion import calendario, programacion
 from prep.publicacion.corte import raiz
 from prep.publicacion.models import Corte
 
-# Waits between attempts, in real seconds; the last one repeats until the period ends.
-ESPERAS = (2.0, 4.0, 8.0, 15.0, 30.0)
 PAQUETES_CONSERVADOS = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Intento:
-    """One attempt to deliver a corte to a difusor."""
-
-    difusor_id: int
-    numero: int
-    inicio: datetime
-    fin: datetime
-    entregado: bool
-    detalle: str
-    bytes: int = 0
-    archivos: int = 0
+SUFIJO_DIFERENCIAS = ".diferencias"  # local name only: the difusor gets <corte>.tar.gz
+PULSO = 0.5  # seconds between looks at `detener` and at the processes while waiting
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,16 +49,6 @@ class Entrega:
     intentos: int
     detalle: str
     bytes: int
-
-
-@dataclass(frozen=True, slots=True)
-class _Tarea:
-    difusor_id: int
-    nombre: str
-    canal: str
-    destino: str
-    credencial: str
-    llave_servidor: str
 
 
 def enviar_corte(
@@ -103,36 +71,34 @@ def enviar_corte(
         Envio.objects.filter(corte=corte.numero, entregado=True).values_list("difusor", flat=True)
     )
     tareas = [
-        _Tarea(d.pk, d.nombre, d.canal, d.destino, d.credencial, d.llave_servidor)
+        Tarea(d.pk, d.nombre, d.canal, d.destino, d.credencial, d.llave_servidor)
         for d in Difusor.objects.filter(estado=Difusor.Estado.ACTIVO)
         if d.pk not in entregados
     ]
     if not tareas:
         return []
-    paquete = _Paquete(carpeta)
-    fin = time.monotonic() + limite
-    detener = detener or threading.Event()
-    cola: queue.SimpleQueue[Intento | int] = queue.SimpleQueue()
-    for tarea in tareas:
-        threading.Thread(
-            target=_enviar_a,
-            args=(tarea, carpeta, paquete, fin, detener, cola),
-            name=f"envio-{tarea.nombre}",
-            daemon=True,
-        ).start()
     nombres = {t.difusor_id: t.nombre for t in tareas}
     intentos: dict[int, list[Intento]] = {t.difusor_id: [] for t in tareas}
-    pendientes = len(tareas)
-    while pendientes:
-        mensaje = cola.get()
-        if isinstance(mensaje, int):  # that difusor's thread is done
-            pendientes -= 1
-            continue
-        _registrar(mensaje, corte, nombres[mensaje.difusor_id], actor)
-        intentos[mensaje.difusor_id].append(mensaje)
+
+    def anotar(intento: Intento) -> None:
+        _registrar(intento, corte, nombres[intento.difusor_id], actor)
+        intentos[intento.difusor_id].append(intento)
         if avisar is not None:
-            avisar(mensaje, nombres[mensaje.difusor_id])
-    paquete.podar()
+            avisar(intento, nombres[intento.difusor_id])
+
+    paquetes: dict[int, Path] = {}
+    for tarea in [t for t in tareas if t.canal == Difusor.Canal.SFTP]:
+        inicio = timezone.now()
+        diferencias = _publica_el_anterior(tarea.difusor_id, corte)
+        try:
+            paquetes[tarea.difusor_id] = paquete_de(carpeta, diferencias=diferencias)
+        except ErrorDeDominio as exc:
+            # A corte that does not verify is never sent: the difusor's attempt records why.
+            detalle = f"el paquete del corte no se pudo hacer: {exc}"
+            anotar(Intento(tarea.difusor_id, 1, inicio, timezone.now(), False, detalle))
+            tareas.remove(tarea)
+    _en_procesos(tareas, carpeta, paquetes, time.monotonic() + limite, detener, anotar)
+    _podar_paquetes()
     return [
         Entrega(
             nombres[i],
@@ -145,66 +111,87 @@ def enviar_corte(
     ]
 
 
-def _enviar_a(
-    tarea: _Tarea,
+def _publica_el_anterior(difusor_id: int, corte: Corte) -> bool:
+    """Whether the difusor's last monitoring period found it serving the previous corte: then a
+    package of differences is enough (and at national size with images, what fits its link);
+    otherwise (a new difusor, one that failed, or no monitoring yet) it gets the full one."""
+    ultimo = Periodo.objects.filter(difusor_id=difusor_id).order_by("-momento", "-pk").first()
+    return ultimo is not None and ultimo.correcto and ultimo.corte == corte.numero - 1
+
+
+def _en_procesos(
+    tareas: list[Tarea],
     carpeta: Path,
-    paquete: "_Paquete",
+    paquetes: dict[int, Path],
     fin: float,
-    detener: threading.Event,
-    cola: queue.SimpleQueue,
+    detener: threading.Event | None,
+    anotar: Callable[[Intento], None],
 ) -> None:
-    try:
-        for numero in itertools.count(1):
-            inicio = timezone.now()
-            try:
-                enviados, archivos, detalle = _transmitir(
-                    tarea, carpeta, paquete, max(fin - time.monotonic(), 1.0)
-                )
-            except FallaDeEnvio as exc:
-                cola.put(Intento(tarea.difusor_id, numero, inicio, timezone.now(), False, str(exc)))
-            else:
-                cola.put(
-                    Intento(
-                        tarea.difusor_id,
-                        numero,
-                        inicio,
-                        timezone.now(),
-                        True,
-                        detalle,
-                        enviados,
-                        archivos,
-                    )
-                )
-                return
-            espera = ESPERAS[min(numero, len(ESPERAS)) - 1]
-            if time.monotonic() + espera >= fin or detener.wait(espera):
-                return
-    finally:
-        cola.put(tarea.difusor_id)
+    """Run each tarea in its own process and `anotar` every attempt as it arrives."""
+    contexto = multiprocessing.get_context("spawn")
+    cola, parar = contexto.Queue(), contexto.Event()
+    por_id = {t.difusor_id: t for t in tareas}
+    procesos: dict[int, multiprocessing.process.BaseProcess] = {}
 
-
-def _transmitir(tarea: _Tarea, carpeta: Path, paquete: "_Paquete", tiempo: float):
-    """One transfer: (bytes sent, files sent, what was done in Spanish)."""
-    try:
-        destino = interpretar(tarea.canal, tarea.destino)
-    except ValueError as exc:
-        raise FallaDeEnvio(f"destino inválido: {exc}") from exc
-    secreto = leer_credencial(tarea.credencial)
-    if isinstance(destino, DestinoSFTP):
-        archivo = paquete.archivo()
-        enviados = sftp.enviar(
-            destino, tarea.llave_servidor, secreto, [(archivo, archivo.name)], tiempo
+    def lanzar(tarea: Tarea, desde: int) -> None:
+        procesos[tarea.difusor_id] = contexto.Process(
+            target=enviar_a,
+            args=(tarea, carpeta, paquetes.get(tarea.difusor_id), fin, parar, cola, desde),
+            name=f"envio-{tarea.nombre}",
+            daemon=True,
         )
-        return enviados, 1, f"paquete {archivo.name} ({enviados:,} bytes) en {destino}"
-    assert isinstance(destino, DestinoS3)
-    acceso, clave = credencial_s3(secreto)
-    hecho = s3.sincronizar(destino, acceso, clave, carpeta, tiempo)
-    return (
-        hecho.bytes,
-        hecho.subidos,
-        f"{hecho.subidos:,} archivos subidos ({hecho.bytes:,} bytes), {hecho.sin_cambio:,} sin"
-        f" cambio y {hecho.borrados:,} borrados en {destino}",
-    )
+        procesos[tarea.difusor_id].start()
+
+    for tarea in tareas:
+        lanzar(tarea, 1)
+    pendientes = set(por_id)
+    ultimos: dict[int, int] = {}
+    try:
+        while pendientes:
+            if detener is not None and detener.is_set():
+                parar.set()
+            try:
+                mensaje = cola.get(timeout=PULSO)
+            except queue.Empty:
+                for difusor_id in _caidos(procesos, pendientes):
+                    # A crash is a failed attempt like any other: recorded, then retried.
+                    numero = ultimos.get(difusor_id, 0) + 1
+                    ultimos[difusor_id] = numero
+                    ahora = timezone.now()
+                    codigo = procesos[difusor_id].exitcode
+                    anotar(
+                        Intento(
+                            difusor_id,
+                            numero,
+                            ahora,
+                            ahora,
+                            False,
+                            f"el proceso de envío terminó de forma inesperada (código {codigo})",
+                        )
+                    )
+                    if parar.is_set() or time.monotonic() + ESPERAS[0] >= fin:
+                        pendientes.discard(difusor_id)
+                    else:
+                        lanzar(por_id[difusor_id], numero + 1)
+                continue
+            if isinstance(mensaje, Terminado):
+                pendientes.discard(mensaje.difusor_id)
+            else:
+                ultimos[mensaje.difusor_id] = mensaje.numero
+                anotar(mensaje)
+    finally:
+        parar.set()
+        for proceso in procesos.values():
+            proceso.join(timeout=10)
+            if proceso.is_alive():
+                proceso.kill()
+                proceso.join()
+
+
+def _caidos(procesos: dict, pendientes: set[int]) -> list[int]:
+    """The difusores whose process was killed before it said it was done (its exit status is
+    not 0: a clean end always says so first)."""
+    return [i for i in pendientes if procesos[i].exitcode not in (None, 0)]
 
 
 def _registrar(intento: Intento, corte: Corte, nombre: str, actor: Actor) -> None:
@@ -237,37 +224,26 @@ def _registrar(intento: Intento, corte: Corte, nombre: str, actor: Actor) -> Non
         )
 
 
-class _Paquete:
-    """The corte's package for the SFTP difusores, written once (the first thread that needs it)
-    under VAR_DIR/paquetes and shared by every difusor and retry; the same corte always gives the
-    same bytes, so one left by an earlier run is reused."""
+def paquete_de(carpeta: Path, *, diferencias: bool = False) -> Path:
+    """The corte's package for the SFTP difusores (full, or of differences with the previous
+    corte), under VAR_DIR/paquetes: written once and shared by every difusor and retry (the same
+    corte always gives the same bytes, so one left by an earlier run is reused). ErrorDeDominio
+    when the corte does not verify."""
+    nombre = f"{carpeta.name}{SUFIJO_DIFERENCIAS if diferencias else ''}.tar.gz"
+    destino = Path(settings.VAR_DIR) / "paquetes" / nombre
+    if not destino.is_file():
+        destino.parent.mkdir(parents=True, exist_ok=True)
+        empaquetar(carpeta, destino, diferencias=diferencias)
+    return destino
 
-    def __init__(self, carpeta: Path) -> None:
-        self._carpeta = carpeta
-        self._carpeta_paquetes = Path(settings.VAR_DIR) / "paquetes"
-        self._candado = threading.Lock()
-        self._listo: Path | None = None
 
-    def archivo(self) -> Path:
-        """The package's path, writing it the first time. FallaDeEnvio if the corte does not
-        verify (a damaged corte is never sent)."""
-        with self._candado:
-            if self._listo is None:
-                destino = self._carpeta_paquetes / f"{self._carpeta.name}.tar.gz"
-                if not destino.is_file():
-                    self._carpeta_paquetes.mkdir(parents=True, exist_ok=True)
-                    try:
-                        empaquetar(self._carpeta, destino)
-                    except ErrorDeDominio as exc:
-                        raise FallaDeEnvio(f"el paquete del corte no se pudo hacer: {exc}") from exc
-                self._listo = destino
-            return self._listo
-
-    def podar(self) -> None:
-        """Keep only the newest packages (a difusor that missed one receives the newest)."""
-        viejos = sorted(self._carpeta_paquetes.glob("*_PREP.tar.gz"))[:-PAQUETES_CONSERVADOS]
-        for viejo in viejos:
-            viejo.unlink(missing_ok=True)
+def _podar_paquetes() -> None:
+    """Keep only the newest cortes' packages (a difusor that missed one receives the newest)."""
+    carpeta = Path(settings.VAR_DIR) / "paquetes"
+    cortes = sorted({p.name[: len("AAAAMMDD_HHMM_PREP")] for p in carpeta.glob("*_PREP*.tar.gz")})
+    for viejo in cortes[:-PAQUETES_CONSERVADOS]:
+        for archivo in carpeta.glob(f"{viejo}*.tar.gz"):
+            archivo.unlink(missing_ok=True)
 
 
 def limite_del_periodo(corte: Corte) -> float:

@@ -23,7 +23,7 @@ from prep.difusion.consola import Suborden
 from prep.difusion.envio.empuje import enviar_corte
 from prep.difusion.memoria import orden as memoria
 from prep.difusion.models import Difusor
-from prep.difusion.paquete import anterior_de, empaquetar
+from prep.difusion.paquete import anterior_de, empaquetar, sin_cambio
 from prep.difusion.recepcion import REGISTRO, OrigenLlave, Recepcion, Resultado, recibir
 from prep.publicacion.corte import raiz
 from prep.publicacion.llaves import leer_publica
@@ -190,13 +190,23 @@ class Empaquetar(Suborden):
             metavar="PAQUETE",
             help=_("archivo a escribir: .tar.gz (o .tgz) comprimido, o .tar"),
         )
+        parser.add_argument(
+            "--diferencias",
+            action="store_true",
+            help=_(
+                "sólo lo que cambió desde el corte anterior (que debe estar junto a él): el"
+                " difusor lo recibe sólo si publica ese corte anterior"
+            ),
+        )
 
     def ejecutar(self, orden: BaseCommand, opciones: dict) -> None:
         carpeta = Path(opciones["corte"])
         if not carpeta.is_dir() and (raiz() / carpeta).is_dir():
             carpeta = raiz() / carpeta
-        paquete = empaquetar(carpeta, opciones["paquete"])
+        paquete = empaquetar(carpeta, opciones["paquete"], diferencias=opciones["diferencias"])
         manifiesto = leer((carpeta / MANIFIESTO).read_bytes())
+        anterior = anterior_de(carpeta.resolve(), manifiesto)
+        omitidos = sin_cambio(manifiesto, anterior) if opciones["diferencias"] else set()
         with paquete.open("rb") as archivo:
             sha = hashlib.file_digest(archivo, "sha256").hexdigest()
         orden.stdout.write(
@@ -205,14 +215,14 @@ class Empaquetar(Suborden):
                 "n": manifiesto.corte,
                 "c": carpeta.resolve().name,
                 "p": paquete,
-                "a": len(manifiesto.archivos) + 2,
+                "a": len(manifiesto.archivos) + 2 - len(omitidos),
                 "b": paquete.stat().st_size,
             }
         )
         if manifiesto.anterior is not None:
             orden.stdout.write(
                 _("Lleva %(a)s para comprobar el eslabón con el corte anterior.") % {"a": ANTERIOR}
-                if anterior_de(carpeta.resolve(), manifiesto) is not None
+                if anterior is not None
                 else _("Sin %(a)s: el corte anterior no está junto a este.") % {"a": ANTERIOR}
             )
         orden.stdout.write(_("SHA-256 del paquete: %s") % sha)
