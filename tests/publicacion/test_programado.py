@@ -107,7 +107,7 @@ def test_la_orden_envia_cada_corte_y_vigila_al_difusor(noche, servidor_sftp, tmp
     (the real sshd), the difusor's `prep difusor bandeja` publishes it, its web server serves it,
     and at the end of each period the institute checks it: correct every time, the second and
     third cortes as packages of differences."""
-    _eleccion, texto = noche
+    eleccion, _ = noche
     sitio = tmp_path / "sitio-del-difusor"
     sitio.mkdir()
     with ServidorWeb(sitio) as web:
@@ -118,6 +118,10 @@ def test_la_orden_envia_cada_corte_y_vigila_al_difusor(noche, servidor_sftp, tmp
             destino=servidor_sftp.destino,
             llave_servidor=servidor_sftp.llave_servidor,
         )
+        # The clock starts now at 19:40, four real seconds before the first corte: two processes
+        # must start first (and the sshd and the web server took their time already).
+        texto = reloj.texto_simulado(eleccion.inicio - timedelta(minutes=20), 300, timezone.now())
+        reloj.configurar(texto)
         orden = [sys.executable, "-m", "prep.cli", "difusor", "bandeja"]
         bandeja = subprocess.Popen(
             [*orden, str(servidor_sftp.bandeja), str(sitio)],
