@@ -5,6 +5,7 @@ import hashlib
 import os
 from pathlib import Path
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
@@ -90,6 +91,9 @@ def leer_publica(pem: bytes) -> Ed25519PublicKey:
         publica = serialization.load_pem_public_key(pem)
     except ValueError as exc:
         raise ValueError(f"la llave pública no es PEM válido: {exc}") from exc
+    except UnsupportedAlgorithm as exc:
+        # A damaged byte can turn the key's algorithm identifier into one nobody knows.
+        raise ValueError(f"la llave pública es de un tipo desconocido: {exc}") from exc
     if not isinstance(publica, Ed25519PublicKey):
         raise ValueError("la llave pública no es Ed25519")
     return publica

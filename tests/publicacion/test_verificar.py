@@ -611,3 +611,17 @@ def test_cualquier_byte_cambiado_se_detecta(corte_fijo, datos):
     else:
         assert any(f.ruta == relativa for f in informe.fallas), informe.fallas
     assert verificar_carpeta(corte_fijo).integro
+
+
+def test_una_llave_publica_de_tipo_desconocido_es_una_falla_y_no_un_error(corte_fijo):
+    """Found by the property above: one bit in the key's algorithm identifier (byte 35 of the
+    PEM) makes the key's type unknown to the cryptography library."""
+    llave = corte_fijo / LLAVE_PUBLICA
+    original = llave.read_bytes()
+    try:
+        alterar_byte(llave, 35, 1)
+        informe = verificar_carpeta(corte_fijo)
+    finally:
+        llave.write_bytes(original)
+    assert not informe.integro
+    assert any(f.ruta == LLAVE_PUBLICA for f in informe.fallas), informe.fallas
