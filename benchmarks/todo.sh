@@ -22,6 +22,8 @@ echo "== digitalización: subida + hash + clasificación"
 python benchmarks/digitalizacion.py
 echo "== corte nacional: completo e incremental"
 env -u PREP_DATABASE_URL python benchmarks/corte.py "$@"
+echo "== difusión: el corte nacional a 10 difusores (8 SFTP con sshd, 2 S3 con moto)"
+env -u PREP_DATABASE_URL python benchmarks/difusion.py --sftp 8 --s3 2 "$@"
 echo "== demostración (prep demo, 500 casillas)"
 tmp=$(mktemp -d)
 (cd "$tmp" && env -u PREP_DATABASE_URL /usr/bin/time -f "prep demo: %e s, memoria máxima %M KB" prep demo >/dev/null)
