@@ -4,6 +4,9 @@ Devices authenticate with `Authorization: Bearer <token>`; people with their ses
 CSRF token). Every error is JSON `{"codigo": …, "mensaje": …}` with the message in Spanish.
 """
 
+import logging
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -48,6 +51,9 @@ api = NinjaAPI(
 )
 
 
+registro = logging.getLogger(__name__)
+
+
 def error(request: HttpRequest, estado: int, codigo: str, mensaje: str):
     """A JSON error response with a code and a Spanish message."""
     return api.create_response(request, {"codigo": codigo, "mensaje": mensaje}, status=estado)
@@ -80,3 +86,17 @@ def _http(request, exc: HttpError):
         # ninja's own refusal is in English.
         return error(request, 403, "csrf", "falta el token CSRF o no es válido; recargue la página")
     return error(request, exc.status_code, getattr(exc, "codigo", "error"), str(exc))
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def _base_no_disponible(request, exc):
+    # The database did not answer: the primary fell and the espejo is being promoted, the
+    # server restarts, a lock waited too long. The connection is replaced before the next
+    # request (CONN_HEALTH_CHECKS), and every write of the API is idempotent, so the client
+    # retries the same request, even if this one's COMMIT took effect before its answer was lost.
+    registro.warning("la base de datos no respondió (%s): %s", request.path, exc)
+    mensaje = "la base de datos no responde; reintente en unos segundos"
+    respuesta = error(request, 503, "base_no_disponible", mensaje)
+    respuesta["Retry-After"] = "1"
+    return respuesta

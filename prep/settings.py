@@ -1,13 +1,16 @@
 """Django settings, read from environment variables.
 
 `PREP_DATABASE_URL` picks the database: SQLite in WAL mode under `./var/` by default, PostgreSQL
-by URL (`postgres://usuario@host:5432/base`).
+by URL (`postgres://usuario@host:5432/base`; a primary and its espejo as
+`postgres://usuario:clave@db1:5432,db2:5432/base?sslmode=verify-full&sslrootcert=…`).
 """
 
 import contextlib
 import os
+import re
 from importlib import import_module
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -55,6 +58,7 @@ INSTALLED_APPS = [
     "prep.publicacion",
     "prep.servidor",
     "prep.difusion",
+    "prep.continuidad",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +93,32 @@ TEMPLATES = [
 ]
 
 
+# One server of a URL's list: `host`, `host:puerto`, `[ipv6]` or `[ipv6]:puerto`.
+_SERVIDOR = re.compile(r"(?:\[(?P<ipv6>[^\]]+)\]|(?P<host>[^:\[\]]+))(?::(?P<puerto>\d+))?")
+
+
+def _servidores(url: str) -> tuple[str, str, str] | None:
+    """For a URL naming several servers (`postgres://u:c@db1:5432,db2:5432/base?…`): the URL
+    with only the first one (dj_database_url reads a single host) and the hosts and ports as
+    the comma lists libpq takes; None for a URL with a single server."""
+    partes = urlsplit(url)
+    credenciales, arroba, lista = partes.netloc.rpartition("@")
+    if "," not in lista:
+        return None
+    hosts, puertos = [], []
+    for servidor in lista.split(","):
+        encontrado = _SERVIDOR.fullmatch(servidor.strip())
+        if encontrado is None:
+            raise ImproperlyConfigured(
+                f"PREP_DATABASE_URL: el servidor «{servidor}» no es válido; escriba"
+                " host:puerto separados por comas"
+            )
+        hosts.append(unquote(encontrado["ipv6"] or encontrado["host"]))
+        puertos.append(encontrado["puerto"] or "5432")
+    primero = partes._replace(netloc=credenciales + arroba + lista.split(",")[0].strip())
+    return primero.geturl(), ",".join(hosts), ",".join(puertos)
+
+
 def _database() -> dict:
     url = os.environ.get("PREP_DATABASE_URL", "").strip()
     if not url:
@@ -96,7 +126,18 @@ def _database() -> dict:
         with contextlib.suppress(OSError):
             VAR_DIR.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{VAR_DIR / 'prep.sqlite3'}"
-    config = dj_database_url.parse(url, conn_max_age=60)
+    varios = _servidores(url)
+    config = dj_database_url.parse(varios[0] if varios else url, conn_max_age=60)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # A connection kept between requests may have died (the primary fell and the espejo
+        # was promoted, the server restarted): it is checked before a request uses it and
+        # replaced, so `prep servir` keeps working without a restart.
+        config["CONN_HEALTH_CHECKS"] = True
+        if varios:
+            # libpq tries the hosts in order; only a primary accepts the session, never an
+            # espejo still in recovery (read-only).
+            config["HOST"], config["PORT"] = varios[1], varios[2]
+            config.setdefault("OPTIONS", {}).setdefault("target_session_attrs", "read-write")
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             # WAL lets readers (publication) run beside the single writer; IMMEDIATE takes the
@@ -169,7 +210,10 @@ PREP_CAPTURA_PLAZO_SEGUNDOS = int(os.environ.get("PREP_CAPTURA_PLAZO_SEGUNDOS", 
 # Acta images: a local folder (VAR_DIR/imagenes) unless PREP_IMAGENES_URL names a bucket
 # (s3://bucket/prefix; credentials from the standard AWS variables, PREP_S3_ENDPOINT for a
 # non-AWS S3-compatible service). Uploads larger or with more pixels than these are refused.
+# Several locations (separated by spaces or commas) keep a copy each; an upload is accepted once
+# PREP_IMAGENES_COPIAS of them hold it (default: all). Checked on first use (almacen.py).
 PREP_IMAGENES_URL = os.environ.get("PREP_IMAGENES_URL", "")
+PREP_IMAGENES_COPIAS = os.environ.get("PREP_IMAGENES_COPIAS", "")
 PREP_S3_ENDPOINT = os.environ.get("PREP_S3_ENDPOINT", "")
 PREP_IMAGEN_MAX_BYTES = int(os.environ.get("PREP_IMAGEN_MAX_BYTES", 15 * 1024 * 1024))
 PREP_IMAGEN_MAX_PIXELES = int(os.environ.get("PREP_IMAGEN_MAX_PIXELES", 60_000_000))

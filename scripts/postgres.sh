@@ -3,6 +3,7 @@
 #
 #   bash scripts/postgres.sh ORDEN [ARGUMENTOS...]
 #   bash scripts/postgres.sh python -m pytest --create-db
+#   bash scripts/postgres.sh --binarios      # sólo asegura initdb/pg_ctl (los instala si faltan)
 #
 # 1. Si un servidor acepta al usuario postgres sin contraseña en 127.0.0.1:5432 (así viene la
 #    máquina de desarrollo y de CI), se usa ese, con una base de nombre único por ejecución para
@@ -21,6 +22,11 @@ if [[ $# -eq 0 ]]; then
     echo "uso: bash scripts/postgres.sh ORDEN [ARGUMENTOS...]" >&2
     exit 2
 fi
+
+# --binarios: sólo instalar los binarios de PostgreSQL si faltan (las pruebas que levantan sus
+# propios servidores, como el simulacro de conmutación, los necesitan también en SQLite).
+SOLO_BINARIOS=0
+[[ $1 == --binarios ]] && SOLO_BINARIOS=1
 
 PYTHON=${PYTHON:-python3}
 PUERTO_COMPARTIDO=${PREP_PG_PUERTO:-5432}
@@ -81,7 +87,7 @@ correr() {
 # ---------------------------------------------------------------------------------------------
 # Camino 1: el servidor compartido de la máquina.
 # ---------------------------------------------------------------------------------------------
-if [[ ${PREP_PG_PROPIO:-0} != 1 ]] && acepta_conexion "$PUERTO_COMPARTIDO"; then
+if [[ $SOLO_BINARIOS == 0 && ${PREP_PG_PROPIO:-0} != 1 ]] && acepta_conexion "$PUERTO_COMPARTIDO"; then
     # Nombre único: pytest-django crea test_<nombre> y lo borra al terminar; si la corrida muere
     # a medias, la trampa lo borra. Así dos corridas simultáneas no se pisan la base de prueba.
     BASE="prep_$$_${RANDOM}"
@@ -100,7 +106,9 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Camino 2: clúster desechable.
 # ---------------------------------------------------------------------------------------------
-if [[ ${PREP_PG_PROPIO:-0} == 1 ]]; then
+if [[ $SOLO_BINARIOS == 1 ]]; then
+    :
+elif [[ ${PREP_PG_PROPIO:-0} == 1 ]]; then
     aviso "PREP_PG_PROPIO=1: se levanta un clúster desechable"
 else
     aviso "no hay servidor en ${HOST}:${PUERTO_COMPARTIDO}; se levanta un clúster desechable"
@@ -157,6 +165,10 @@ instalar_postgresql() {
 if ! BIN=$(buscar_binarios); then
     instalar_postgresql
     BIN=$(buscar_binarios) || { aviso "instalé postgresql y sigo sin initdb/pg_ctl"; exit 1; }
+fi
+if [[ $SOLO_BINARIOS == 1 ]]; then
+    echo "binarios de PostgreSQL: $BIN"
+    exit 0
 fi
 aviso "binarios: $BIN ($("$BIN/pg_ctl" --version))"
 

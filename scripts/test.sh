@@ -63,7 +63,7 @@ pytest_estricto() {
 # Debian packages the tests drive for real: Chromium (Playwright uses /usr/bin/chromium; it never
 # downloads a browser), openssh-server (the SFTP tests start a real /usr/sbin/sshd) and the fonts
 # the acta images are drawn with. apt only when missing.
-titulo "Paquetes del sistema (chromium, openssh-server, fuentes)"
+titulo "Paquetes del sistema (chromium, openssh-server, fuentes, postgresql)"
 FALTAN=()
 [[ -x /usr/bin/chromium ]] || FALTAN+=(chromium)
 [[ -x /usr/sbin/sshd ]] || FALTAN+=(openssh-server)
@@ -76,6 +76,9 @@ if ((${#FALTAN[@]})); then
 else
     echo "ya instalados"
 fi
+# PostgreSQL's binaries (initdb, pg_ctl, pg_basebackup): the failover drill starts its own
+# primary and espejo in both runs, SQLite's too (scripts/postgres.sh installs them if missing).
+bash scripts/postgres.sh --binarios
 fin_paso
 
 titulo "Dependencias de Python (pip install -e '.[dev]')"

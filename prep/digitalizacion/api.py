@@ -2,9 +2,11 @@
 classification queue, classification and an image's record.
 
 Errors are the API's JSON `{"codigo", "mensaje"}` (Spanish): 413 too large, 415 not JPEG/PNG/PDF,
-422 not decodable or invalid data, 403 not allowed, 404 unknown or out of scope.
+422 not decodable or invalid data, 403 not allowed, 404 unknown or out of scope, 503 the image
+store could not keep the copies it requires (nothing recorded: send it again later).
 """
 
+import logging
 from datetime import datetime
 
 from django.http import HttpRequest
@@ -18,6 +20,7 @@ from prep.cuentas.permisos import Permiso
 from prep.digitalizacion import servicios
 from prep.digitalizacion.models import Imagen
 
+logger = logging.getLogger(__name__)
 router = Router(tags=["digitalización"])
 SHA256 = Path(..., pattern=r"^[0-9a-fA-F]{64}$", description="SHA-256 de la imagen")
 
@@ -73,7 +76,7 @@ def salida(imagen: Imagen) -> dict:
 
 @router.post(
     "",
-    response={200: ImagenSalida, 201: ImagenSalida, codes_4xx: Error},
+    response={200: ImagenSalida, 201: ImagenSalida, codes_4xx: Error, 503: Error},
     summary="Subir la imagen de un acta",
     url_name="imagenes_subir",
     auth=con_permiso(Permiso.DIGITALIZACION),
@@ -86,7 +89,8 @@ def subir(
 ):
     """Receive a JPEG, PNG or PDF (multipart field `archivo`). 201 with the new record; 200
     with the existing one when the same bytes were received before. `origen` (CASILLA/CATD) and
-    `digitalizacion` (Móvil/Escáner) default to the device's type."""
+    `digitalizacion` (Móvil/Escáner) default to the device's type. 503 when the image store
+    could not keep the required copies: nothing was recorded."""
     recepcion = servicios.recibir_archivo(archivo, request.actor, origen, digitalizacion)
     return Status(201 if recepcion.creada else 200, salida(recepcion.imagen))
 

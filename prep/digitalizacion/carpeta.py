@@ -33,7 +33,7 @@ from prep.actas.servicios import ErrorDeDominio
 from prep.cuentas.identidad import Actor
 from prep.cuentas.models import Dispositivo
 from prep.digitalizacion.lectura import comprobar_tamano
-from prep.digitalizacion.servicios import recibir_imagen
+from prep.digitalizacion.servicios import AlmacenNoDisponible, recibir_imagen
 
 PROCESADAS, RECHAZADAS = "procesadas", "rechazadas"
 # Names a writer uses while a file is incomplete (then renames it), and system clutter.
@@ -159,11 +159,13 @@ class Vigilante:
         self.informar = informar
         self.pendientes = _Pendientes(self.carpeta)
         self._vistos: dict[Path, tuple[int, int]] = {}
+        self._reintentar = True
 
     def correr(self, detener: threading.Event, una_vez: bool = False) -> None:
         """Watch until `detener` is set (or, `una_vez`, until the files present at start are
         done). DispositivoNoValido stops it, leaving the files in place."""
         actor_del_dispositivo(self.dispositivo)  # fail fast on a wrong name
+        self._reintentar = not una_vez
         for nombre in (PROCESADAS, RECHAZADAS):
             (self.carpeta / nombre).mkdir(exist_ok=True)
         observador = Observer()
@@ -196,6 +198,12 @@ class Vigilante:
         try:
             comprobar_tamano(ruta.stat().st_size, settings.PREP_IMAGEN_MAX_BYTES)
             recepcion = recibir_imagen(ruta.read_bytes(), ruta.name, actor)
+        except AlmacenNoDisponible as exc:
+            # Not a refused file: it stays where it is and is tried again after `espera`
+            # (once per run with una_vez, which must end).
+            if self._reintentar:
+                self.pendientes.anotar(ruta)
+            resultado = Resultado(ruta.name, False, str(exc))
         except ErrorDeDominio as exc:
             destino = self._mover(ruta, RECHAZADAS)
             motivo = destino.with_name(destino.name + ".motivo.txt")

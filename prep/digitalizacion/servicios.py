@@ -16,6 +16,7 @@ Crash safety: the bytes are in the store (fsynced) before the row that names the
 and the row is committed before anyone is told the upload was accepted.
 """
 
+import logging
 from pathlib import PurePath
 from typing import NamedTuple
 
@@ -35,9 +36,17 @@ from prep.cuentas.acceso import exigir, exigir_alcance
 from prep.cuentas.identidad import Actor
 from prep.cuentas.models import Dispositivo
 from prep.cuentas.permisos import Permiso, en_alcance
-from prep.digitalizacion.almacen import almacen, digesto
+from prep.digitalizacion.almacen import CopiasInsuficientes, almacen, digesto
 from prep.digitalizacion.lectura import comprobar_tamano, decodificar, interpretar, leer_qr
 from prep.digitalizacion.models import Imagen
+
+logger = logging.getLogger(__name__)
+
+
+class AlmacenNoDisponible(ErrorDeDominio):
+    """The image store could not keep the required copies: nothing was recorded, and the same
+    upload may be sent again (a transient failure, not a refused file)."""
+
 
 E = Acta.Estado
 # CLAVE_ACTA: entidad(2) sección(4) tipo(1) número(2) ext_contigua(2) + tipo de acta.
@@ -192,7 +201,20 @@ def recibir_imagen(
     esperada, motivo = _destino(textos, actor)
     # Durable before the row that names it is committed: an accepted upload is never a row
     # without its bytes.
-    almacen().guardar(datos)
+    try:
+        almacen().guardar(datos)
+    except CopiasInsuficientes as exc:
+        # Which copies failed is for the operators' log, not for the device.
+        logger.error("subida no aceptada: %s", exc)
+        raise AlmacenNoDisponible(
+            _(
+                "el almacén de imágenes no pudo guardar la imagen en las copias requeridas"
+                " (%(g)s de %(r)s); no se registró: envíela de nuevo en unos momentos"
+            )
+            % {"g": exc.guardadas, "r": exc.requeridas},
+            "almacen_no_disponible",
+            503,
+        ) from exc
     try:
         with transaction.atomic():
             acta = acta_bloqueada(esperada) if esperada else None

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
 import httpx
 from cheroot import wsgi
@@ -31,15 +32,23 @@ def puerto_libre(host: str = "127.0.0.1") -> int:
 
 
 def url_de_la_base() -> str:
-    """PREP_DATABASE_URL of the database this process is connected to, for a child process."""
+    """PREP_DATABASE_URL of the database this process is connected to, for a child process:
+    every server of a primary-and-espejo list, and the connection options (TLS…)."""
     datos = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"sqlite:///{datos['NAME']}"
-    clave = f":{datos['PASSWORD']}" if datos.get("PASSWORD") else ""
-    return (
-        f"postgres://{datos['USER']}{clave}@{datos['HOST'] or '127.0.0.1'}:"
-        f"{datos['PORT'] or 5432}/{datos['NAME']}"
+    clave = f":{quote(datos['PASSWORD'], safe='')}" if datos.get("PASSWORD") else ""
+    hosts = (datos["HOST"] or "127.0.0.1").split(",")
+    puertos = str(datos["PORT"] or 5432).split(",")
+    if len(puertos) == 1:
+        puertos *= len(hosts)
+    servidores = ",".join(
+        f"[{host}]:{puerto}" if ":" in host else f"{host}:{puerto}"
+        for host, puerto in zip(hosts, puertos, strict=True)
     )
+    opciones = urlencode(datos.get("OPTIONS") or {})
+    url = f"postgres://{quote(datos['USER'], safe='')}{clave}@{servidores}/{datos['NAME']}"
+    return f"{url}?{opciones}" if opciones else url
 
 
 class Hijo:

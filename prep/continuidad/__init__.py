@@ -1,0 +1,1 @@
+"""Continuidad: backups of a whole installation in one file, and restoring one."""

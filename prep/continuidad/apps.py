@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ContinuidadConfig(AppConfig):
+    name = "prep.continuidad"
+    verbose_name = "Continuidad"
