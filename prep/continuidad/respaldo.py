@@ -22,7 +22,7 @@ The counts, images and cortes are read from the same snapshot as the database co
 archive is consistent while the system keeps running: what is recorded after the snapshot is
 simply not in it. The cortes travel with the database because the next corte needs them: it
 chains to the last manifest, carries the last databases over and links unchanged files, and
-`prep publicacion verificar` wants cortes 1..N.
+`prep verificar` wants cortes 1..N.
 
 Restoring verifies every member against the manifest before it touches anything; then it
 installs the database atomically (a renamed file; one `pg_restore` transaction), the images into

@@ -72,6 +72,7 @@ DURACION_TURNO = timedelta(minutes=1)
 _ACTIVOS = ("app.js", "estilo.css")
 # How often the scheduler reads the clock (real seconds): fine enough for a night compressed
 # ×120 in a drill, and nothing for a real one.
+LOTE_IMAGENES = 10_000  # images looked up per query
 PASO = 0.2
 
 
@@ -276,12 +277,17 @@ def _instantanea() -> Instantanea:
         leidas = leer()
         usadas = {f.codigo_integridad for *_, filas, _z in leidas for f in filas}
         usadas.discard("")
-        imagenes = {
-            sha: (tipo, tamano)
-            for sha, tipo, tamano in Imagen.objects.filter(sha256__in=usadas).values_list(
-                "sha256", "tipo", "tamano"
+        # In batches: SQLite caps the variables of one query (250,000 in Debian's build), and a
+        # national night publishes ~500,000 images.
+        lista, imagenes = sorted(usadas), {}
+        for inicio in range(0, len(lista), LOTE_IMAGENES):
+            lote = lista[inicio : inicio + LOTE_IMAGENES]
+            imagenes.update(
+                (sha, (tipo, tamano))
+                for sha, tipo, tamano in Imagen.objects.filter(sha256__in=lote).values_list(
+                    "sha256", "tipo", "tamano"
+                )
             )
-        }
         nombres = Nombres.del_catalogo()
         difusores = publicados()
     return Instantanea(calcular(leidas), nombres, imagenes, difusores)

@@ -87,7 +87,10 @@ def test_un_corte_es_una_carpeta_completa_y_firmada(eleccion):
     assert Entrada.objects.filter(accion="publicacion.corte", objeto="corte:1").exists()
 
 
-def test_T_P3_imagenes_por_su_sha256_y_json_igual_a_la_base(eleccion):
+def test_T_P3_imagenes_por_su_sha256_y_json_igual_a_la_base(eleccion, monkeypatch):
+    # Images looked up 4 at a time, so that the batches (SQLite caps a query's variables, and a
+    # national night has ~500,000 images) are exercised: 6 images, two batches.
+    monkeypatch.setattr(generador, "LOTE_IMAGENES", 4)
     eleccion.registrar(40, con_imagen=6)
     corte = publicar(eleccion.minuto(0))
     carpeta = raiz() / corte.carpeta
