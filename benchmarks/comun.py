@@ -46,3 +46,23 @@ def importar_catalogo_nacional(temporal: Path, casillas: int, semilla: int) -> t
     inicio = time.perf_counter()
     conteos = importar(temporal / "catalogo")
     return conteos, time.perf_counter() - inicio
+
+
+def acta_verificada(a, sintetica, elecciones: dict, ids: dict, hora, codigo_integridad: str = ""):
+    """The Acta row of the synthetic acta `a`, verified with its figures (loaded straight into
+    the table: the publication and backup benchmarks measure those, not capture)."""
+    from prep.actas.models import Acta
+    from prep.simulacro.operacion import cifras_api
+
+    return Acta(
+        eleccion_id=elecciones[a.eleccion],
+        acta_esperada_id=ids[(a.eleccion, a.clave_acta)],
+        estado=Acta.Estado.VERIFICADA,
+        cifras=cifras_api(dict(zip(sintetica.columnas[a.eleccion], a.votos, strict=True)), a.otras),
+        fecha_hora_acopio=hora,
+        fecha_hora_captura=hora,
+        fecha_hora_verificacion=hora,
+        origen=Acta.Origen.CATD,
+        digitalizacion=Acta.Digitalizacion.ESCANER,
+        codigo_integridad=codigo_integridad,
+    )

@@ -36,7 +36,6 @@ def cortes_nacionales(casillas: int, semilla: int, incremento: int) -> list:
     from prep.reglas.acta import Registro
     from prep.simulacro.escritura import escribir
     from prep.simulacro.generador import generar
-    from prep.simulacro.operacion import cifras_api
 
     inicio = time.perf_counter()
     sintetica = generar(casillas, semilla, comun.FEDERALES)
@@ -63,22 +62,7 @@ def cortes_nacionales(casillas: int, semilla: int, incremento: int) -> list:
         """Insert verified actas in batches."""
         lote = []
         for a in actas:
-            cifras = cifras_api(
-                dict(zip(sintetica.columnas[a.eleccion], a.votos, strict=True)), a.otras
-            )
-            lote.append(
-                Acta(
-                    eleccion_id=elecciones[a.eleccion],
-                    acta_esperada_id=ids[(a.eleccion, a.clave_acta)],
-                    estado=Acta.Estado.VERIFICADA,
-                    cifras=cifras,
-                    fecha_hora_acopio=hora,
-                    fecha_hora_captura=hora,
-                    fecha_hora_verificacion=hora,
-                    origen=Acta.Origen.CATD,
-                    digitalizacion=Acta.Digitalizacion.ESCANER,
-                )
-            )
+            lote.append(comun.acta_verificada(a, sintetica, elecciones, ids, hora))
             if len(lote) == 5_000:
                 Acta.objects.bulk_create(lote)
                 lote = []

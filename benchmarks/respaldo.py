@@ -85,7 +85,6 @@ def eleccion_estatal(temporal: Path, args) -> tuple[datetime, list]:
     from prep.reglas.acta import Registro
     from prep.simulacro.escritura import escribir
     from prep.simulacro.generador import generar
-    from prep.simulacro.operacion import cifras_api
 
     inicio = time.perf_counter()
     sintetica = generar(args.casillas, args.semilla)
@@ -111,23 +110,7 @@ def eleccion_estatal(temporal: Path, args) -> tuple[datetime, list]:
         for a in actas:
             datos = os.urandom(args.imagen_kb * 1024)
             sha = tienda.guardar(datos)
-            cifras = cifras_api(
-                dict(zip(sintetica.columnas[a.eleccion], a.votos, strict=True)), a.otras
-            )
-            filas.append(
-                Acta(
-                    eleccion_id=elecciones[a.eleccion],
-                    acta_esperada_id=ids[(a.eleccion, a.clave_acta)],
-                    estado=Acta.Estado.VERIFICADA,
-                    cifras=cifras,
-                    fecha_hora_acopio=hora,
-                    fecha_hora_captura=hora,
-                    fecha_hora_verificacion=hora,
-                    origen=Acta.Origen.CATD,
-                    digitalizacion=Acta.Digitalizacion.ESCANER,
-                    codigo_integridad=sha,
-                )
-            )
+            filas.append(comun.acta_verificada(a, sintetica, elecciones, ids, hora, sha))
             imagenes.append((sha, len(datos)))
         for acta, (sha, tamano) in zip(Acta.objects.bulk_create(filas), imagenes, strict=True):
             Imagen.objects.create(
