@@ -36,7 +36,7 @@ def _filas(esperadas: list[tuple[int, int]]):
         )  # fmt: skip
 
 
-def _registrar_actas() -> int:
+def registrar_actas() -> int:
     """One acta record per acta esperada, written without the ORM (as the catálogo import)."""
     from django.db import connection, transaction
 
@@ -61,7 +61,8 @@ def _registrar_actas() -> int:
     return len(esperadas)
 
 
-def _centros() -> int:
+def centros() -> int:
+    """One CATD per distrito federal and ten CCVs splitting the distritos; how many centros."""
     from prep.catalogo.models import Distrito
     from prep.cuentas.models import Centro
 
@@ -98,9 +99,9 @@ def medir(casillas: int, semilla: int) -> None:
 
     importar_catalogo_nacional(temporal, casillas, semilla)
     inicio = time.perf_counter()
-    actas = _registrar_actas()
+    actas = registrar_actas()
     print(
-        f"{actas:,} actas registradas en {time.perf_counter() - inicio:.1f} s; {_centros()} centros"
+        f"{actas:,} actas registradas en {time.perf_counter() - inicio:.1f} s; {centros()} centros"
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

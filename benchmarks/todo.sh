@@ -16,6 +16,8 @@ if [[ -n "${PREP_DATABASE_URL:-}" ]]; then
 fi
 echo "== tablero del coordinador sobre el catálogo nacional"
 env -u PREP_DATABASE_URL python benchmarks/tablero.py "$@"
+echo "== métricas de Prometheus (/metricas) sobre el catálogo nacional"
+env -u PREP_DATABASE_URL python benchmarks/monitoreo.py "$@"
 echo "== captura: latencia de la API con capturistas concurrentes (2,000 casillas)"
 python benchmarks/captura.py
 echo "== digitalización: subida + hash + clasificación"
@@ -24,6 +26,10 @@ echo "== corte nacional: completo e incremental"
 env -u PREP_DATABASE_URL python benchmarks/corte.py "$@"
 echo "== difusión: el corte nacional a 10 difusores (8 SFTP con sshd, 2 S3 con moto)"
 env -u PREP_DATABASE_URL python benchmarks/difusion.py --sftp 8 --s3 2 "$@"
+if [[ -n "${PREP_DATABASE_URL:-}" ]]; then
+    echo "== simulacro nacional por la API real (PostgreSQL; 3,000 actas de la elección nacional)"
+    python benchmarks/simulacro.py --limite 3000 --reloj 10
+fi
 echo "== demostración (prep demo, 500 casillas)"
 tmp=$(mktemp -d)
 (cd "$tmp" && env -u PREP_DATABASE_URL /usr/bin/time -f "prep demo: %e s, memoria máxima %M KB" prep demo >/dev/null)

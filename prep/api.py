@@ -8,7 +8,7 @@ import logging
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Path, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
@@ -34,6 +34,13 @@ class SesionUsuario(APIKeyCookie):
     def __init__(self) -> None:
         super().__init__(csrf=True)
 
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # Without a session there is nothing a forged request could use: the answer is 401
+        # ("no autenticado"), not a CSRF refusal.
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
         actor = actor_de_usuario(request.user)
         if actor:
@@ -52,6 +59,27 @@ api = NinjaAPI(
 
 
 registro = logging.getLogger(__name__)
+
+
+class Error(Schema):
+    """Every refusal: a stable code and a message in Spanish."""
+
+    codigo: str
+    mensaje: str
+
+
+# What any operation may answer besides its own results, for its `response={…}`: a body that
+# cannot be read (400), no credential (401), no permission or CSRF (403), an unknown or
+# out-of-scope object (404), a domain conflict (409), the door (413 too large, 415 compressed:
+# prep.cuentas.rechazos), invalid data (422), the database away (503).
+ERRORES = {estado: Error for estado in (400, 401, 403, 404, 409, 413, 415, 422, 503)}
+# Row ids are positive 64-bit integers: the schema says so, and anything else is invalid data.
+ID_MAXIMO = 2**63 - 1
+
+
+def identificador(descripcion: str):
+    """A path parameter that names a row by its id (`acta_id: int = identificador("…")`)."""
+    return Path(..., ge=1, le=ID_MAXIMO, description=descripcion)
 
 
 def error(request: HttpRequest, estado: int, codigo: str, mensaje: str):
@@ -82,9 +110,12 @@ def _dominio(request, exc: ErrorDeDominio):
 
 @api.exception_handler(HttpError)
 def _http(request, exc: HttpError):
+    # ninja's own refusals are in English.
     if exc.status_code == 403 and "CSRF" in str(exc):
-        # ninja's own refusal is in English.
         return error(request, 403, "csrf", "falta el token CSRF o no es válido; recargue la página")
+    if exc.status_code == 400:
+        mensaje = "el cuerpo de la solicitud no se pudo leer; envíe JSON válido en UTF-8"
+        return error(request, 400, "cuerpo_ilegible", mensaje)
     return error(request, exc.status_code, getattr(exc, "codigo", "error"), str(exc))
 
 

@@ -59,12 +59,16 @@ INSTALLED_APPS = [
     "prep.servidor",
     "prep.difusion",
     "prep.continuidad",
+    "prep.monitoreo",
 ]
 
 MIDDLEWARE = [
+    # First, so that it counts and times every request, refused or failed ones too (/metricas).
+    "prep.monitoreo.middleware.MedirPeticiones",
     "django.middleware.security.SecurityMiddleware",
     # Operators' pages need their CSS/JS from `prep servir` alone, with no web server in front.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "prep.cuentas.rechazos.Rechazos",  # every refusal in the bitácora; oversized bodies out
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,6 +159,7 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = ["prep.cuentas.autenticacion.ConPerfil"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -217,6 +222,10 @@ PREP_IMAGENES_COPIAS = os.environ.get("PREP_IMAGENES_COPIAS", "")
 PREP_S3_ENDPOINT = os.environ.get("PREP_S3_ENDPOINT", "")
 PREP_IMAGEN_MAX_BYTES = int(os.environ.get("PREP_IMAGEN_MAX_BYTES", 15 * 1024 * 1024))
 PREP_IMAGEN_MAX_PIXELES = int(os.environ.get("PREP_IMAGEN_MAX_PIXELES", 60_000_000))
+
+# /metricas (prep.monitoreo) shows operational figures before the legal publication start: with
+# a token, only `Authorization: Bearer <token>` reads them; without one, only this machine.
+PREP_METRICAS_TOKEN = os.environ.get("PREP_METRICAS_TOKEN", "")
 
 LOGGING = {
     "version": 1,

@@ -13,4 +13,5 @@ urlpatterns = [
     path("verificacion/", include("prep.verificacion.urls")),
     path("empaquetado/", include("prep.empaquetado.urls")),
     path("tablero/", include("prep.tablero.urls")),
+    path("", include("prep.monitoreo.urls")),
 ]

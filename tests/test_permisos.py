@@ -7,18 +7,21 @@ the test checks the table against what the server actually does.
 
 Allowed: the answer is neither 401 nor 403 (nor a redirect to the login page). Refused: 401 or
 403 for the API, the login page (anonymous) or 403 (a role without the permission) for pages,
-and nothing in the database changes.
+and nothing in the database changes but the bitácora: every 4xx answer, refused at the door or
+further in, leaves exactly one `solicitud.rechazada` entry naming who asked and what.
 """
 
 import re
 
 import pytest
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from prep.api import api
-from prep.cuentas.models import Rol
+from prep.bitacora.models import Entrada
+from prep.cuentas.models import Dispositivo, Rol
 from prep.cuentas.permisos import PERMISOS, PERMISOS_DISPOSITIVO, Permiso
 from tests.cuentas.ayudas import persona, token_de
 from tests.fabricas import ActaEsperadaFactory, CentroFactory, DistritoFactory, EleccionFactory
@@ -70,6 +73,11 @@ REGISTRO: dict[str, str | Permiso] = {
     # tablero
     "tablero:inicio": P.TABLERO,
     "GET /api/v1/tablero/": P.TABLERO,
+    # monitoreo: health checks for a balancer; the metrics for this machine (as the test
+    # client is) or their own token (tests/monitoreo)
+    "monitoreo:vivo": PUBLICA,
+    "monitoreo:listo": PUBLICA,
+    "monitoreo:metricas": PUBLICA,
 }
 # Values for path parameters, by name; anything else gets "1".
 PARAMETROS = {"sha256": "0" * 64, "acta_id": "999999", "paquete": "PAQ-1", "pk": "999999"}
@@ -163,12 +171,59 @@ def mundo(db):
 
 
 def foto() -> dict[str, int]:
-    """Rows of every table of the project's apps: what a refused request must not change."""
+    """Rows of every table of the project's apps but the bitácora: what a refused request must
+    not change (its own entry in the bitácora is checked by `rechazos_desde`)."""
     return {
         m._meta.label: m.objects.count()
         for m in apps.get_models()
-        if m.__module__.startswith("prep.")
+        if m.__module__.startswith("prep.") and m._meta.app_label != "bitacora"
     }
+
+
+def ultima() -> int:
+    """The number of the bitácora's last entry."""
+    return Entrada.objects.order_by("-numero").values_list("numero", flat=True).first() or 0
+
+
+def rechazos_desde(numero: int) -> list[Entrada]:
+    """The refusals the bitácora recorded after entry `numero`."""
+    return list(Entrada.objects.filter(numero__gt=numero, accion="solicitud.rechazada"))
+
+
+def quien_es(cliente: Client) -> str:
+    """The actor a refusal of this client's request names."""
+    if "HTTP_AUTHORIZATION" in cliente.defaults:
+        return f"dispositivo:{Dispositivo.objects.get().nombre}"
+    usuario = cliente.session.get("_auth_user_id")
+    if usuario is None:
+        return "direccion:127.0.0.1"
+    return f"usuario:{get_user_model().objects.get(pk=usuario).get_username()}"
+
+
+def un_rechazo(fallas: list, donde: str, cliente: Client, ruta: str, respuesta, desde: int):
+    """Check the bitácora after one request: one refusal entry for a 4xx answer, else none."""
+    nuevas = rechazos_desde(desde)
+    if not 400 <= respuesta.status_code < 500:
+        if nuevas:
+            fallas.append(f"{donde}: respondió {respuesta.status_code} y anotó un rechazo")
+        return
+    if len(nuevas) != 1:
+        fallas.append(f"{donde}: {len(nuevas)} entradas de rechazo en lugar de una")
+        return
+    entrada = nuevas[0]
+    metodo = respuesta.request["REQUEST_METHOD"]
+    esperada = (quien_es(cliente), f"{metodo} {ruta}", respuesta.status_code)
+    if (entrada.actor, entrada.objeto, entrada.despues["estado"]) != esperada:
+        fallas.append(
+            f"{donde}: la bitácora anotó {entrada.actor} {entrada.objeto} {entrada.despues}"
+        )
+    elif respuesta.get("Content-Type", "").startswith("application/json"):
+        cuerpo = respuesta.json()
+        if (entrada.despues["codigo"], entrada.despues["mensaje"]) != (
+            cuerpo["codigo"],
+            cuerpo["mensaje"],
+        ):
+            fallas.append(f"{donde}: la bitácora no anotó el código y el mensaje de la respuesta")
 
 
 def _valor(parametro: re.Match) -> str:
@@ -194,9 +249,10 @@ def test_api_cada_operacion_por_cada_quien(mundo):
         requisito = REGISTRO[operacion]
         metodo, plantilla = operacion.split(" ", 1)
         for quien in QUIENES:
-            antes = foto()
-            respuesta = _pedir(mundo[quien], metodo, _ruta(plantilla), api_json=True)
+            antes, desde, ruta = foto(), ultima(), _ruta(plantilla)
+            respuesta = _pedir(mundo[quien], metodo, ruta, api_json=True)
             codigo = respuesta.status_code
+            un_rechazo(fallas, f"{operacion} {quien}", mundo[quien], ruta, respuesta, desde)
             if permitido(quien, requisito):
                 if codigo in (401, 403):
                     fallas.append(f"{operacion} {quien}: debía pasar y respondió {codigo}")
@@ -223,9 +279,10 @@ def test_paginas_cada_una_por_cada_quien(mundo):
         )
         for metodo in METODOS_DE_PAGINA.get(nombre, ("GET",)):
             for quien in QUIENES:
-                antes = foto()
+                antes, desde = foto(), ultima()
                 respuesta = _pedir(mundo[quien], metodo, ruta, api_json=False)
                 codigo = respuesta.status_code
+                un_rechazo(fallas, f"{metodo} {ruta} {quien}", mundo[quien], ruta, respuesta, desde)
                 al_login = codigo == 302 and respuesta.url.startswith(entrar)
                 if permitido(quien, requisito, pagina=True):
                     if codigo in (401, 403) or al_login:
@@ -272,7 +329,7 @@ def test_un_usuario_del_catd_a_no_actua_sobre_actas_del_catd_b(dos_centros, rol)
     cliente = Client()
     cliente.force_login(persona(rol, dos_centros["a"]))
     clave, libre = dos_centros["de_b"].clave, dos_centros["sin_tocar"].clave
-    antes = foto()
+    antes, desde = foto(), ultima()
     pedidos = [
         ("/api/v1/acopio/", {"clave": libre, "confirmacion": libre}),
         ("/api/v1/acopio/", {"qr": f"PREP|GOB|{libre}"}),
@@ -289,6 +346,8 @@ def test_un_usuario_del_catd_a_no_actua_sobre_actas_del_catd_b(dos_centros, rol)
     pagina = cliente.post("/acopio/", {"forma": "qr", "qr-qr": f"PREP|GOB|{libre}"})
     assert "no atiende el centro CATD-A" in pagina.content.decode()
     assert foto() == antes
+    rechazos = rechazos_desde(desde)
+    assert [e.objeto for e in rechazos] == [f"POST {r}" for r, _ in pedidos] + ["POST /acopio/"]
     # And what B has recorded stays out of A's tablero and paquetes.
     if rol == Rol.COORDINADOR:
         datos = cliente.get("/api/v1/tablero/").json()

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from prep.acopio.servicios import RegistroAcopio, registrar_acopio, registrar_paquete_sin_acta
+from prep.api import ERRORES
 from prep.cuentas.acceso import con_permiso
 from prep.cuentas.permisos import Permiso
 
@@ -69,7 +70,11 @@ def _respuesta(registro: RegistroAcopio) -> Status:
     )
 
 
-@router.post("/", response={200: Acopiada, 201: Acopiada}, summary="Registrar el acopio de un acta")
+@router.post(
+    "/",
+    response={200: Acopiada, 201: Acopiada, **ERRORES},
+    summary="Registrar el acopio de un acta",
+)
 def acopiar(request: HttpRequest, datos: Identificacion):
     """201 with the new record; 200 with the existing one when the acta was already acopiada."""
     return _respuesta(registrar_acopio(request.actor, **datos.dict()))
@@ -77,7 +82,7 @@ def acopiar(request: HttpRequest, datos: Identificacion):
 
 @router.post(
     "/sin-acta",
-    response={200: Acopiada, 201: Acopiada},
+    response={200: Acopiada, 201: Acopiada, **ERRORES},
     summary="Registrar un paquete que llegó sin acta (Sin Acta)",
 )
 def sin_acta(request: HttpRequest, datos: PaqueteSinActa):

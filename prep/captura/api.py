@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from prep.api import ERRORES, identificador
 from prep.captura import servicios
 from prep.captura.acceso import obtener_acta
 from prep.captura.presentacion import asignada
@@ -15,6 +16,7 @@ from prep.cuentas.permisos import Permiso
 
 router = Router(tags=["captura"], auth=con_permiso(Permiso.CAPTURA))
 
+ACTA = identificador("Número del acta (`acta_id`)")
 _CIFRA = 'Entero ≥ 0, "ILEGIBLE" (escrito pero no se lee) o "SIN_DATO" (en blanco).'
 
 
@@ -60,16 +62,6 @@ class Recibida(Schema):
     momento: datetime
 
 
-class Error(Schema):
-    """Every refusal: a code and a message in Spanish."""
-
-    codigo: str
-    mensaje: str
-
-
-ERRORES = {c: Error for c in (401, 403, 404, 409, 422, 503)}
-
-
 @router.post(
     "/siguiente",
     response={200: Asignada, 204: None, **ERRORES},
@@ -89,7 +81,7 @@ def siguiente(request: HttpRequest):
     response={200: Recibida, **ERRORES},
     summary="Registrar la captura de un acta asignada",
 )
-def capturar(request: HttpRequest, acta_id: int, cifras: Cifras):
+def capturar(request: HttpRequest, cifras: Cifras, acta_id: int = ACTA):
     """Records the figures keyed from the image. Repeating the same request answers the same
     capture (same `captura_id`) and records nothing new."""
     captura = servicios.capturar(obtener_acta(acta_id), request.actor, cifras.como_json())

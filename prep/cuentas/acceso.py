@@ -18,6 +18,7 @@ from prep.api import SesionUsuario, TokenDispositivo
 from prep.catalogo.models import Seccion
 from prep.cuentas.identidad import Actor, actor_de_usuario
 from prep.cuentas.permisos import Permiso, en_alcance
+from prep.cuentas.rechazos import anotar
 
 # What each permission lets one do, as refusals name it.
 DESCRIPCION: dict[Permiso, str] = {
@@ -99,6 +100,7 @@ def requiere_permiso(permiso: Permiso) -> Callable:
             actor = actor_de_usuario(request.user)
             if actor is None or not actor.puede(permiso):
                 motivo = negativa(actor, permiso)
+                anotar(request, "sin_permiso", motivo)
                 return render(request, "prep/prohibido.html", {"motivo": motivo}, status=403)
             request.actor = actor
             return vista(request, *args, **kwargs)

@@ -116,6 +116,8 @@ class IntentoAcceso(models.Model):
     usuario = models.CharField(max_length=150, db_index=True)
     direccion = models.GenericIPAddressField(null=True, db_index=True)
     momento = models.DateTimeField(default=timezone.now, db_index=True)
+    # True while its password is being checked (a failure until proven otherwise).
+    pendiente = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("intento de acceso fallido")

@@ -13,6 +13,7 @@ from prep.cuentas.formularios import FormularioEntrada
 from prep.cuentas.identidad import actor_de_usuario
 from prep.cuentas.intentos import direccion_de, olvidar_fallos
 from prep.cuentas.paginas import enlaces, pagina_de
+from prep.cuentas.rechazos import anotar
 
 
 class Entrar(auth.LoginView):
@@ -72,5 +73,7 @@ def inicio(request: HttpRequest) -> HttpResponse:
 
 
 def csrf_rechazado(request: HttpRequest, reason: str = "") -> HttpResponse:
-    """CSRF_FAILURE_VIEW: a form sent without its security token, explained in Spanish."""
+    """CSRF_FAILURE_VIEW: a form sent without its security token, explained in Spanish (and
+    recorded in the bitácora as every refusal)."""
+    anotar(request, "csrf", _("el formulario llegó sin su código de seguridad o con uno vencido"))
     return render(request, "prep/csrf.html", status=403)

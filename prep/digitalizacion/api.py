@@ -13,8 +13,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Path, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.responses import codes_4xx
 
+from prep.api import ERRORES
 from prep.cuentas.acceso import con_permiso
 from prep.cuentas.permisos import Permiso
 from prep.digitalizacion import servicios
@@ -57,13 +57,6 @@ class Clasificacion(Schema):
     eleccion: str = ""
 
 
-class Error(Schema):
-    """An error: a stable code and a message in Spanish."""
-
-    codigo: str
-    mensaje: str
-
-
 def salida(imagen: Imagen) -> dict:
     """The API's view of an image."""
     return {
@@ -76,7 +69,7 @@ def salida(imagen: Imagen) -> dict:
 
 @router.post(
     "",
-    response={200: ImagenSalida, 201: ImagenSalida, codes_4xx: Error, 503: Error},
+    response={200: ImagenSalida, 201: ImagenSalida, **ERRORES},
     summary="Subir la imagen de un acta",
     url_name="imagenes_subir",
     auth=con_permiso(Permiso.DIGITALIZACION),
@@ -97,7 +90,7 @@ def subir(
 
 @router.get(
     "/pendientes",
-    response={200: list[ImagenSalida], codes_4xx: Error},
+    response={200: list[ImagenSalida], **ERRORES},
     summary="Cola de clasificación manual del centro",
     url_name="imagenes_pendientes",
     auth=con_permiso(Permiso.CLASIFICACION),
@@ -110,7 +103,7 @@ def pendientes(request: HttpRequest):
 
 @router.post(
     "/{sha256}/clasificar",
-    response={200: ImagenSalida, codes_4xx: Error},
+    response={200: ImagenSalida, **ERRORES},
     summary="Clasificar una imagen a mano",
     url_name="imagenes_clasificar",
     auth=con_permiso(Permiso.CLASIFICACION),
@@ -126,7 +119,7 @@ def clasificar(request: HttpRequest, datos: Clasificacion, sha256: str = SHA256)
 
 @router.get(
     "/{sha256}",
-    response={200: ImagenSalida, codes_4xx: Error},
+    response={200: ImagenSalida, **ERRORES},
     summary="Registro de una imagen",
     url_name="imagenes_detalle",
 )

@@ -1,15 +1,20 @@
 """Proving that an upload is an acta image, and reading its QR code.
 
 The type is decided by the bytes, never by the file name: JPEG, PNG or PDF. The file is then
-decoded completely (Pillow for images, PDFium for the first page of a PDF), which rejects
-truncated or corrupt files, and its pixel count is checked before decoding, which rejects
-decompression bombs. The QR code is read with zxing-cpp from the decoded pixels.
+decoded completely (Pillow for images, PDFium for the first page of a PDF, in a child process of
+bounded memory and time), which rejects truncated or corrupt files, and its pixel count is
+checked before decoding, which rejects decompression bombs. The QR code is read with zxing-cpp
+from the decoded pixels.
 """
 
 import io
+import json
+import subprocess
+import sys
 import threading
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import zxingcpp
 from django.utils.translation import gettext as _
@@ -28,8 +33,16 @@ LADO_PDF = 2400
 # and as reliable (the modules stay several pixels wide).
 LADO_QR = 3000
 
-# PDFium is not thread-safe (the WebDAV and web servers are threaded): one call at a time.
+# PDFium renders in a child process with at most this much memory and time (a scan of an acta
+# needs about a quarter of it), one child at a time: the most PDFs can take of this machine.
+MEMORIA_PDF = 768 * 2**20
+TIEMPO_PDF = 30
+# The most pages an acta's PDF may have: its front and, from a duplex scanner, its back. More is
+# a batch of actas (only the first would be read) or not an acta at all.
+MAXIMO_PAGINAS = 2
 _PDFIUM = threading.Lock()
+# The folder that holds the `prep` package, where the child starts (and so finds it).
+_RAIZ = Path(__file__).resolve().parents[2]
 
 
 class ImagenRechazada(ErrorDeDominio):
@@ -121,37 +134,64 @@ def _decodificar_imagen(datos: bytes, tipo: str, max_pixeles: int) -> Decodifica
     return Decodificada(tipo, ancho, alto, imagen)
 
 
-def _decodificar_pdf(datos: bytes, max_pixeles: int) -> Decodificada:
-    import pypdfium2 as pdfium
-
+def _decodificar_pdf(
+    datos: bytes, max_pixeles: int, max_paginas: int = MAXIMO_PAGINAS
+) -> Decodificada:
+    """The first page of a PDF, rendered by PDFium in a child process (prep.digitalizacion.pdfium)
+    whose memory is capped: a bomb (compressed streams that expand into gigabytes) kills the
+    child, not the server, and is refused. `max_paginas` 0: any number of pages."""
+    argumentos = [str(LADO_PDF), str(MEMORIA_PDF), str(max_pixeles), str(max_paginas)]
     with _PDFIUM:
         try:
-            documento = pdfium.PdfDocument(datos)
-        except pdfium.PdfiumError:
-            raise _danada() from None
-        try:
-            if len(documento) == 0:
-                raise _danada(_("el PDF no tiene páginas"))
-            pagina = documento[0]
-            ancho_pt, alto_pt = pagina.get_size()
-            if ancho_pt <= 0 or alto_pt <= 0:
-                raise _danada(_("la página del PDF no tiene tamaño"))
-            escala = LADO_PDF / max(ancho_pt, alto_pt)
-            if ancho_pt * alto_pt * escala * escala > max_pixeles:
-                raise _excesiva(max_pixeles, round(ancho_pt * escala), round(alto_pt * escala))
-            try:
-                # A copy: the PIL view shares the bitmap's buffer, which PDFium owns.
-                imagen = pagina.render(scale=escala, grayscale=True).to_pil().copy()
-            except pdfium.PdfiumError:
-                raise _danada() from None
-        finally:
-            documento.close()
-    return Decodificada(PDF, imagen.width, imagen.height, imagen)
+            hijo = subprocess.run(
+                [sys.executable, "-m", "prep.digitalizacion.pdfium", *argumentos],
+                input=datos,
+                capture_output=True,
+                timeout=TIEMPO_PDF,
+                cwd=_RAIZ,
+            )
+        except subprocess.TimeoutExpired:
+            raise _bomba() from None
+    cabecera, _linea, pixeles = hijo.stdout.partition(b"\n")
+    if hijo.returncode != 0 or not cabecera:
+        # Killed by its memory limit (or crashed inside PDFium).
+        raise _bomba()
+    resultado = json.loads(cabecera)
+    problema = resultado.get("problema")
+    if problema == "paginas":
+        raise ImagenRechazada(
+            _("el PDF tiene %(n)d páginas; envíe cada acta en su propio archivo")
+            % {"n": resultado["paginas"]},
+            "demasiadas_paginas",
+            422,
+        )
+    if problema == "excesiva":
+        raise _excesiva(max_pixeles, resultado["ancho"], resultado["alto"])
+    if problema == "sin_paginas":
+        raise _danada(_("el PDF no tiene páginas"))
+    if problema == "sin_tamano":
+        raise _danada(_("la página del PDF no tiene un tamaño válido"))
+    if problema:
+        raise _danada()
+    tamano = (resultado["ancho"], resultado["alto"])
+    return Decodificada(PDF, *tamano, Image.frombytes("L", tamano, pixeles))
+
+
+def _bomba() -> ImagenRechazada:
+    return ImagenRechazada(
+        _(
+            "el PDF pide más de %(mb)d MB de memoria o más de %(s)d segundos para mostrarse"
+            " (sus datos comprimidos crecen sin medida); no es la imagen de un acta"
+        )
+        % {"mb": MEMORIA_PDF // 2**20, "s": TIEMPO_PDF},
+        "pdf_excesivo",
+        422,
+    )
 
 
 def vista_pdf(datos: bytes) -> bytes:
     """The first page of a (stored, already accepted) PDF as a PNG, for pages that show it."""
-    imagen = _decodificar_pdf(datos, LADO_PDF * LADO_PDF).imagen
+    imagen = _decodificar_pdf(datos, LADO_PDF * LADO_PDF, max_paginas=0).imagen
     salida = io.BytesIO()
     imagen.save(salida, "PNG")
     return salida.getvalue()

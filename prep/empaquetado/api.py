@@ -5,6 +5,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from prep.api import ERRORES
 from prep.cuentas.acceso import con_permiso
 from prep.cuentas.permisos import Permiso
 from prep.empaquetado.servicios import contenido, empaquetar
@@ -48,7 +49,9 @@ class Contenido(Schema):
 
 
 @router.post(
-    "/", response={200: Empaquetadas, 201: Empaquetadas}, summary="Registrar actas empaquetadas"
+    "/",
+    response={200: Empaquetadas, 201: Empaquetadas, **ERRORES},
+    summary="Registrar actas empaquetadas",
 )
 def registrar(request: HttpRequest, datos: Paquete):
     """201 when actas were added; 200 when all were already in this paquete."""
@@ -65,7 +68,11 @@ def registrar(request: HttpRequest, datos: Paquete):
     )
 
 
-@router.get("/{paquete}", response=list[Contenido], summary="Actas de un paquete del centro")
+@router.get(
+    "/{paquete}",
+    response={200: list[Contenido], **ERRORES},
+    summary="Actas de un paquete del centro",
+)
 def ver(request: HttpRequest, paquete: str):
     """The actas of one of the centro's paquetes (empty if there is none)."""
     return [

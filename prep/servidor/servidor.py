@@ -13,6 +13,8 @@ import httpx
 from cheroot import wsgi
 from django.db import connection
 
+# Connections waiting to be accepted, and idle keep-alive connections kept open, per server.
+CONEXIONES = 1024
 # Readiness is asked of a page every role may fetch without signing in.
 RUTA_LISTO = "/api/v1/openapi.json"
 
@@ -21,7 +23,18 @@ def crear(host: str, puerto: int, hilos: int) -> wsgi.Server:
     """A cheroot server of PREP's WSGI application on (host, puerto), not yet started."""
     from prep.wsgi import application
 
-    return wsgi.Server((host, puerto), application, numthreads=hilos, server_name="prep")
+    servidor = wsgi.Server(
+        (host, puerto),
+        application,
+        numthreads=hilos,
+        server_name="prep",
+        request_queue_size=CONEXIONES,
+    )
+    # cheroot keeps 10 idle keep-alive connections by default and closes the rest: with the
+    # hundreds of operators and devices of a night, each request would open a new connection
+    # (measured with `prep simulacro ejecutar`: a fifth of the drill's CPU was connecting).
+    servidor.keep_alive_conn_limit = CONEXIONES
+    return servidor
 
 
 def puerto_libre(host: str = "127.0.0.1") -> int:
@@ -29,6 +42,20 @@ def puerto_libre(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
         s.bind((host, 0))
         return s.getsockname()[1]
+
+
+def cpu_de(pid: int | str, con_hijos: bool = False) -> tuple[str, float] | None:
+    """(command name, CPU seconds) of a process, from /proc: user + system time, plus that of
+    its ended, waited-for children with `con_hijos`; None when it has ended or there is no
+    /proc."""
+    try:
+        texto = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # After the command's ")": utime, stime, cutime, cstime are fields 14 to 17 of stat(5).
+    campos = texto.rsplit(")", 1)[1].split()[11 : 15 if con_hijos else 13]
+    nombre = texto[texto.index("(") + 1 : texto.rindex(")")]
+    return nombre, sum(int(c) for c in campos) / os.sysconf("SC_CLK_TCK")
 
 
 def url_de_la_base() -> str:
@@ -84,6 +111,12 @@ class Hijo:
             except subprocess.TimeoutExpired:
                 self.proceso.kill()
                 self.proceso.wait(10)
+
+    def cpu_s(self) -> float | None:
+        """CPU seconds (user + system) the child has used so far; None when unknown (it has
+        ended, or the system has no /proc)."""
+        leido = None if self.proceso is None else cpu_de(self.proceso.pid)
+        return None if leido is None else leido[1]
 
     def fallo(self, motivo: str) -> str:
         """`motivo` with the tail of the child's log."""

@@ -22,7 +22,21 @@ Lector = Callable[[str, str], dict[str, Any]]
 
 
 class ErrorDeOperacion(RuntimeError):
-    """PREP answered a request with something other than what the operator expected."""
+    """PREP answered a request with something other than what the operator expected (`estado`:
+    the HTTP status, None when it did not answer)."""
+
+    def __init__(self, mensaje: str, estado: int | None = None) -> None:
+        super().__init__(mensaje)
+        self.estado = estado
+
+
+def detalle(respuesta: httpx.Response) -> str:
+    """PREP's own code and message of an answer (its text when it is not JSON)."""
+    try:
+        cuerpo = respuesta.json()
+        return f"{cuerpo.get('codigo', '')}: {cuerpo.get('mensaje', cuerpo)}"
+    except ValueError:
+        return respuesta.text[:300]
 
 
 def _esperar(respuesta: httpx.Response, *aceptados: int) -> httpx.Response:
@@ -30,14 +44,10 @@ def _esperar(respuesta: httpx.Response, *aceptados: int) -> httpx.Response:
     otherwise ErrorDeOperacion with PREP's own code and message."""
     if not aceptados or respuesta.status_code in aceptados:
         return respuesta
-    try:
-        cuerpo = respuesta.json()
-        detalle = f"{cuerpo.get('codigo', '')}: {cuerpo.get('mensaje', cuerpo)}"
-    except ValueError:
-        detalle = respuesta.text[:300]
     peticion = respuesta.request
     raise ErrorDeOperacion(
-        f"{peticion.method} {peticion.url.path} → {respuesta.status_code} {detalle}"
+        f"{peticion.method} {peticion.url.path} → {respuesta.status_code} {detalle(respuesta)}",
+        respuesta.status_code,
     )
 
 

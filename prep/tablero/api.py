@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from prep.api import ERRORES
 from prep.cuentas.acceso import con_permiso
 from prep.cuentas.permisos import Permiso
 from prep.tablero.consultas import tablero
@@ -39,7 +40,7 @@ class Resumen(Schema):
     tiempos: Tiempos
 
 
-@router.get("/", response=Resumen, summary="Tablero de operación")
+@router.get("/", response={200: Resumen, **ERRORES}, summary="Tablero de operación")
 def resumen(request: HttpRequest):
     """Actas per state and per centro, pending queues, and acopio → verificación times."""
     t = tablero(request.actor)

@@ -12,8 +12,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from prep.api import ERRORES
 from prep.captura.acceso import exigir, obtener_acta
-from prep.captura.api import ERRORES, Cifras
+from prep.captura.api import ACTA, Cifras
 from prep.cuentas.acceso import con_permiso
 from prep.cuentas.permisos import Permiso
 from prep.verificacion import servicios
@@ -109,7 +110,7 @@ def listar(request: HttpRequest):
 @router.get(
     "/{int:acta_id}", response={200: Detalle, **ERRORES}, summary="Las dos capturas de un acta"
 )
-def ver(request: HttpRequest, acta_id: int):
+def ver(request: HttpRequest, acta_id: int = ACTA):
     """Both captures field by field, which fields differ, and the image's SHA-256 and URL."""
     acta = obtener_acta(acta_id)
     exigir(request.actor, Permiso.VERIFICACION, acta)
@@ -119,7 +120,7 @@ def ver(request: HttpRequest, acta_id: int):
 @router.post(
     "/{int:acta_id}", response={200: Verificada, **ERRORES}, summary="Resolver un conflicto"
 )
-def resolver(request: HttpRequest, acta_id: int, resolucion: Resolucion):
+def resolver(request: HttpRequest, resolucion: Resolucion, acta_id: int = ACTA):
     """Decides each differing field (value + reason); a value neither capture had is stored as
     the verificador's capture 3. The acta becomes verificada; the answer carries the rules'
     verdict (contabilizada, observaciones)."""
@@ -134,7 +135,7 @@ def resolver(request: HttpRequest, acta_id: int, resolucion: Resolucion):
     response={200: Verificada, **ERRORES},
     summary="Cotejar un acta verificada contra su imagen",
 )
-def cotejar(request: HttpRequest, acta_id: int, cotejo: Cotejo):
+def cotejar(request: HttpRequest, cotejo: Cotejo, acta_id: int = ACTA):
     """New figures for a verified or published acta, read against its image, and why (R15).
     The bitácora keeps the figures before and after."""
     resultado = servicios.cotejar(

@@ -37,7 +37,9 @@ def qr(esperada) -> str:
 
 
 def sin_cambios() -> tuple:
-    return (Acta.objects.count(), Acopio.objects.count(), Entrada.objects.count())
+    """What a refused request must leave as it was (its own refusal entry aside)."""
+    cambios = Entrada.objects.exclude(accion="solicitud.rechazada")
+    return (Acta.objects.count(), Acopio.objects.count(), cambios.count())
 
 
 # --- the API --------------------------------------------------------------------------------

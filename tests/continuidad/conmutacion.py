@@ -18,7 +18,7 @@ import httpx
 
 from prep.reglas.acta import Registro
 from prep.simulacro import operacion
-from prep.simulacro.demo import Lecturas
+from prep.simulacro.ejercicio import Lecturas
 from prep.simulacro.escritura import escribir
 from prep.simulacro.generador import EleccionSintetica, generar
 from prep.simulacro.imagenes import imagen_plana
@@ -158,7 +158,7 @@ class Turno:
     def __init__(self, url: str, sintetica: EleccionSintetica, equipo: Equipo, actas: int):
         self.url = url
         self.equipo = equipo
-        self.leer = Lecturas(sintetica).imagen
+        self.leer = Lecturas(sintetica, 0).imagen
         self.meta = 2 * actas
         self.resultado = Resultado()
         self.errores: list[BaseException] = []

@@ -94,6 +94,28 @@ def test_contrasena_equivocada_se_rechaza_en_espanol_y_se_anota(client, acopiado
     assert "Usuario o contraseña incorrectos." in respuesta.content.decode()
     assert "_auth_user_id" not in client.session
     assert IntentoAcceso.objects.filter(usuario="ana", direccion="10.0.0.7").count() == 1
+    [rechazo] = Entrada.objects.all()
+    assert (rechazo.actor, rechazo.accion, rechazo.objeto) == (
+        "direccion:10.0.0.7",
+        "sesion.rechazada",
+        "usuario:ana",
+    )
+    assert rechazo.despues == {"motivo": "usuario o contraseña incorrectos"}
+    assert "no es esta" not in str(rechazo.despues)  # never the password
+
+
+def test_una_cuenta_sin_rol_se_rechaza_sin_contar_como_fallo(client):
+    get_user_model().objects.create_user("sinrol", password=CLAVE)
+    entrar(client, "sinrol", CLAVE)
+    assert not IntentoAcceso.objects.exists()  # the password was right
+    assert Entrada.objects.get().despues == {"motivo": "cuenta sin rol"}
+
+
+def test_un_formulario_incompleto_no_es_un_intento(client, acopiador):
+    respuesta = entrar(client, "ana", "")
+    assert respuesta.status_code == 200
+    assert not IntentoAcceso.objects.exists()
+    assert not Entrada.objects.exists()
 
 
 def test_una_cuenta_sin_rol_no_entra(client):
@@ -111,7 +133,10 @@ def test_cinco_fallos_bloquean_quince_minutos_aun_con_la_contrasena_buena(client
     assert respuesta.status_code == 200
     assert "Demasiados intentos fallidos" in texto
     assert "_auth_user_id" not in client.session
-    rechazo = Entrada.objects.get(accion="sesion.rechazada")
+    fallos = Entrada.objects.filter(despues__motivo="usuario o contraseña incorrectos")
+    assert fallos.count() == MAXIMO_FALLOS
+    rechazo = Entrada.objects.get(despues__motivo="demasiados intentos fallidos")
+    assert rechazo.accion == "sesion.rechazada"
     assert rechazo.actor == "direccion:10.0.0.8"
     assert rechazo.objeto == "usuario:ana"
     assert rechazo.despues["motivo"] == "demasiados intentos fallidos"
@@ -169,6 +194,18 @@ def test_entrar_sin_token_csrf_se_rechaza_en_espanol(acopiador):
     assert respuesta.status_code == 403
     assert "Formulario rechazado" in respuesta.content.decode()
     assert "_auth_user_id" not in cliente.session
+    rechazo = Entrada.objects.get()
+    assert (rechazo.accion, rechazo.actor, rechazo.objeto) == (
+        "solicitud.rechazada",
+        "direccion:127.0.0.1",
+        "POST /entrar/",
+    )
+    assert rechazo.despues == {
+        "estado": 403,
+        "codigo": "csrf",
+        "mensaje": "el formulario llegó sin su código de seguridad o con uno vencido",
+    }
+    assert CLAVE not in str(rechazo.despues)
 
 
 def test_la_api_rechaza_un_post_de_sesion_sin_csrf(acopiador):
@@ -178,6 +215,9 @@ def test_la_api_rechaza_un_post_de_sesion_sin_csrf(acopiador):
     assert respuesta.status_code == 403
     assert "CSRF" in respuesta.json()["mensaje"]
     assert not Entrada.objects.filter(accion__startswith="acopio").exists()
+    rechazo = Entrada.objects.get(accion="solicitud.rechazada")
+    assert (rechazo.actor, rechazo.objeto) == ("usuario:ana", "POST /api/v1/acopio/")
+    assert rechazo.despues["codigo"] == "csrf"
 
 
 def test_la_sesion_dura_un_turno_y_acaba_al_cerrar_el_navegador(client, acopiador):

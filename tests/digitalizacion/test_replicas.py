@@ -31,7 +31,7 @@ from prep.digitalizacion.carpeta import PROCESADAS, RECHAZADAS, Vigilante
 from prep.digitalizacion.models import Imagen
 from tests.cuentas.ayudas import prep
 from tests.digitalizacion.fabricas import foto_de
-from tests.servicios.s3 import ACCESO, REGION, SECRETO, BucketS3, ServidorS3
+from tests.servicios.s3 import SECRETO, BucketS3, ServidorS3, credenciales_de_prueba
 
 DATOS = b"\x89PNG" + bytes(range(256)) * 8
 SHA = digesto(DATOS)
@@ -76,13 +76,7 @@ def copias(tmp_path, bucket_s3, servidor_s3, settings, monkeypatch) -> Copias:
     """Three copies, configured as PREP_IMAGENES_URL lists them (for this process and for `prep`
     children); all three required unless a test says otherwise. A stopped S3 fails at once (one
     attempt, no retries)."""
-    for variable, valor in {
-        "AWS_ACCESS_KEY_ID": ACCESO,
-        "AWS_SECRET_ACCESS_KEY": SECRETO,
-        "AWS_DEFAULT_REGION": REGION,
-    }.items():
-        monkeypatch.setenv(variable, valor)
-    monkeypatch.setattr(AlmacenS3, "INTENTOS", 1)
+    credenciales_de_prueba(monkeypatch)
     url = f"{tmp_path / 'a'} {tmp_path / 'b'},s3://{bucket_s3.nombre}/{PREFIJO}"
     settings.PREP_IMAGENES_URL, settings.PREP_IMAGENES_COPIAS = url, ""
     settings.PREP_S3_ENDPOINT = servidor_s3.endpoint

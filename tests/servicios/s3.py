@@ -24,6 +24,20 @@ ACCESO = SECRETO = "testing"
 PREFIJO = "sitio/"
 
 
+def credenciales_de_prueba(monkeypatch) -> None:
+    """The moto server's credentials and region in the environment (this process and `prep`
+    children), and the image store's S3 client trying once: a stopped S3 fails at once."""
+    from prep.digitalizacion.almacen import AlmacenS3
+
+    for variable, valor in {
+        "AWS_ACCESS_KEY_ID": ACCESO,
+        "AWS_SECRET_ACCESS_KEY": SECRETO,
+        "AWS_DEFAULT_REGION": REGION,
+    }.items():
+        monkeypatch.setenv(variable, valor)
+    monkeypatch.setattr(AlmacenS3, "INTENTOS", 1)
+
+
 class ServidorS3:
     """moto's S3 server in a thread on 127.0.0.1, with failure injection."""
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from rich.console import Console
 from rich.table import Table
 
-from prep.simulacro import imagenes
+from prep.simulacro import imagenes, ordenes
 from prep.simulacro.escritura import archivos, escribir
 from prep.simulacro.generador import (
     CASOS,
@@ -89,9 +89,39 @@ class Command(BaseCommand):
             % {"casos": ", ".join(CASOS)},
         )
 
+        preparar_ = acciones.add_parser(
+            "preparar",
+            help=_("preparar en esta base un simulacro que otra máquina ejecutará por HTTP"),
+            description=_(
+                "Importa la elección sintética, forma el equipo (CATD, capturistas,"
+                " verificadores, dispositivos) y escribe el archivo del equipo para"
+                " «prep simulacro ejecutar --url»."
+            ),
+        )
+        ordenes.opciones_preparar(preparar_)
+        ejecutar_ = acciones.add_parser(
+            "ejecutar",
+            help=_("simulacro de la noche por la API HTTP real, con informe de tiempos"),
+            description=_(
+                "Operadores y dispositivos simulados, muchos a la vez, llevan cada acta por"
+                " acopio, digitalización, doble captura y verificación a través de la API,"
+                " mientras «prep publicar --programado» hace los cortes. Sin --url prepara y"
+                " sirve la noche aquí mismo; con --url ejercita un despliegue remoto."
+            ),
+        )
+        ordenes.opciones_ejecutar(ejecutar_)
+
     def handle(self, *args, accion: str, **opciones):
+        # Piped to a file or a log, the report's tables keep a readable width.
+        consola = Console(file=self.stdout, width=None if self.stdout.isatty() else 120)
+        if accion == "preparar":
+            ordenes.preparar(opciones, consola)
+            return
+        if accion == "ejecutar":
+            if ordenes.ejecutar(opciones, consola):
+                raise CommandError(_("el simulacro terminó con errores"), returncode=1)
+            return
         pedido = validar(opciones)
-        consola = Console()
         inicio = time.perf_counter()
         with barra_de_progreso(consola) as progreso:
             tarea = progreso.add_task(_("Generando la elección sintética"), total=1)

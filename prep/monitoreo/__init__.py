@@ -1,0 +1,1 @@
+"""Monitoreo: métricas de Prometheus y comprobaciones de salud para el balanceador."""
