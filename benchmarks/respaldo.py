@@ -35,7 +35,7 @@ def _cargar_bitacora(cuantas: int) -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from prep.bitacora.cadena import calcular_hash, normalizar, texto_momento
+    from prep.bitacora.cadena import normalizar, sellar, texto_momento
     from prep.bitacora.models import Cabeza, Entrada
     from prep.bitacora.servicios import CABEZA
 
@@ -45,16 +45,14 @@ def _cargar_bitacora(cuantas: int) -> None:
         for _i in range(cuantas):
             momento = timezone.now()
             datos = {
-                "numero": cabeza.numero + 1,
                 "momento": texto_momento(momento),
                 "actor": "usuario:capturista",
                 "accion": "captura.primera",
                 "objeto": f"acta:{cabeza.numero % 100_000}",
                 "antes": None,
                 "despues": normalizar({"estado": "capturada_1", "cifras": list(range(12))}),
-                "hash_anterior": cabeza.hash,
             }
-            datos["hash"] = calcular_hash(datos)
+            datos = sellar(datos, cabeza.numero + 1, cabeza.hash)
             lote.append(Entrada(**{**datos, "momento": momento}))
             cabeza.numero, cabeza.hash = datos["numero"], datos["hash"]
             if len(lote) == 5_000:

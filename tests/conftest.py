@@ -38,3 +38,22 @@ def _carpetas_aisladas(tmp_path, monkeypatch, settings):
     llave = var / "llaves" / "firma_ed25519.pem"
     settings.PREP_LLAVE_FIRMA = llave
     monkeypatch.setenv("PREP_LLAVE_FIRMA", str(llave))
+
+
+@pytest.fixture(autouse=True)
+def _bitacora_encadenada_al_momento(request):
+    """A test inside one transaction that is never committed (`django_db` without
+    `transaction=True`) would never see its bitácora entries chained on PostgreSQL, where a
+    trigger deferred to COMMIT chains them: there it fires at each insert instead."""
+    marca = request.node.get_closest_marker("django_db")
+    transaccional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marca is not None and (marca.kwargs.get("transaction") or (marca.args and marca.args[0]))
+    )
+    if transaccional or (marca is None and "db" not in request.fixturenames):
+        return
+    request.getfixturevalue("db")
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS bitacora_entrada_encadenar IMMEDIATE")

@@ -1,5 +1,10 @@
 """The hash chain: how an entry's hash is computed and how a sequence of entries is checked.
 
+An entry's `huella` is the SHA-256 of its content (`CONTENIDO`) as canonical JSON; its `hash` is
+the SHA-256 of the text `hash_anterior:numero:huella`. The content is fixed when the change is
+made and the number and chaining when its transaction commits (on PostgreSQL by a trigger, see
+`servicios.registrar`), so the second step is simple enough to compute inside the database.
+
 Pure Python, shared by the check of the database and the check of an exported JSONL copy.
 """
 
@@ -10,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 GENESIS = "0" * 64
-CAMPOS = ("numero", "momento", "actor", "accion", "objeto", "antes", "despues", "hash_anterior")
+CONTENIDO = ("momento", "actor", "accion", "objeto", "antes", "despues")
+CAMPOS = ("numero", *CONTENIDO, "huella", "hash_anterior", "hash")  # an exported entry
 # An entry number this far past its position is not a number the log could have reached; it is
 # reported instead of being tracked (tracking costs one byte per number).
 _MARGEN_NUMERO = 10_000_000
@@ -46,12 +52,32 @@ def _canonico(valor):
     return valor
 
 
-def calcular_hash(entrada: Mapping) -> str:
-    """SHA-256 of the entry's fields as canonical JSON (sorted keys, no spaces, UTF-8), the
-    previous entry's hash included."""
-    contenido = _canonico({campo: entrada[campo] for campo in CAMPOS})
+def calcular_huella(entrada: Mapping) -> str:
+    """SHA-256 of the entry's content (`CONTENIDO`) as canonical JSON: sorted keys, no spaces,
+    UTF-8."""
+    contenido = _canonico({campo: entrada[campo] for campo in CONTENIDO})
     texto = json.dumps(contenido, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(texto.encode("utf-8")).hexdigest()
+
+
+def encadenar(hash_anterior: str, numero: int, huella: str) -> str:
+    """An entry's hash: SHA-256 of `hash_anterior:numero:huella` (hex digests, decimal number).
+
+    The database trigger of migration bitacora 0003 computes the same text and digest.
+    """
+    return hashlib.sha256(f"{hash_anterior}:{numero}:{huella}".encode()).hexdigest()
+
+
+def sellar(entrada: Mapping, numero: int, hash_anterior: str) -> dict:
+    """The entry with its content's `huella` and its place in the chain after `hash_anterior`."""
+    huella = calcular_huella(entrada)
+    return {
+        **entrada,
+        "numero": numero,
+        "huella": huella,
+        "hash_anterior": hash_anterior,
+        "hash": encadenar(hash_anterior, numero, huella),
+    }
 
 
 @dataclass(frozen=True)
@@ -177,16 +203,23 @@ def verificar_cadena(
 
 
 def _revisar_contenido(entrada: Mapping, numero: int | None, previo: Resultado) -> list[Falla]:
-    faltan = [c for c in (*CAMPOS, "hash") if c not in entrada]
+    faltan = [c for c in CAMPOS if c not in entrada]
     if faltan:
         return [Falla(numero, f"le faltan campos: {', '.join(faltan)}")]
     fallas = []
     if entrada["hash_anterior"] != previo.ultimo_hash:
         anterior = f"la entrada {previo.ultimo_numero}" if previo.ultimo_numero else "el inicio"
         fallas.append(Falla(numero, f"no encadena con {anterior}"))
-    if calcular_hash(entrada) != entrada["hash"]:
+    if calcular_huella(entrada) != entrada["huella"] or entrada["hash"] != _hash_de(entrada):
         fallas.append(Falla(numero, "su contenido fue modificado: el hash no coincide"))
     return fallas
+
+
+def _hash_de(entrada: Mapping) -> str | None:
+    anterior, numero, huella = entrada["hash_anterior"], entrada["numero"], entrada["huella"]
+    if isinstance(anterior, str) and isinstance(numero, int) and isinstance(huella, str):
+        return encadenar(anterior, numero, huella)
+    return None  # a malformed entry's hash cannot match
 
 
 def _borradas(inicio: int, fin: int, donde: str) -> Falla:

@@ -9,40 +9,50 @@ from prep.bitacora.cadena import (
     GENESIS,
     Resultado,
     Verificador,
-    calcular_hash,
+    calcular_huella,
     normalizar,
+    sellar,
     texto_momento,
 )
 from prep.bitacora.models import Cabeza, Entrada
 
 CABEZA = 1  # primary key of the single Cabeza row
+# Engines where a trigger chains each entry as its transaction commits (migration bitacora 0003).
+ENCADENA_LA_BASE = {"postgresql"}
 
 
 def registrar(actor: str, accion: str, objeto: str, antes=None, despues=None) -> Entrada:
     """Append one entry. Must run inside the transaction that makes the change, so that the
     change and its entry are stored together or not at all.
 
-    The head row is locked (SELECT … FOR UPDATE) until that transaction ends, so concurrent
-    writers append one after another and the chain never forks.
+    Entries are chained through the head row, locked (SELECT … FOR UPDATE) so that concurrent
+    writers append one after another and the chain never forks. On PostgreSQL the entry is
+    stored with its content only and a deferred trigger takes its number and hash while the
+    transaction commits: the head is locked for the commit alone, not for the rest of the
+    transaction, so writers do not wait on each other's work (the returned entry's `numero` and
+    `hash` are then None). On SQLite, one writer at a time, they are taken here.
     """
-    if not transaction.get_connection().in_atomic_block:
+    conexion = transaction.get_connection()
+    if not conexion.in_atomic_block:
         raise RuntimeError("bitacora.registrar debe llamarse dentro de una transacción")
-    cabeza, _ = Cabeza.objects.select_for_update().get_or_create(pk=CABEZA)
     # Real time, even with a simulated clock (prep/reloj.py): when the machine recorded it.
     momento = timezone.now()
     datos = {
-        "numero": cabeza.numero + 1,
         "momento": texto_momento(momento),
         "actor": actor,
         "accion": accion,
         "objeto": objeto,
         "antes": normalizar(antes),
         "despues": normalizar(despues),
-        "hash_anterior": cabeza.hash,
     }
-    datos["hash"] = calcular_hash(datos)
-    entrada = Entrada.objects.create(**{**datos, "momento": momento})
-    cabeza.numero, cabeza.hash = datos["numero"], datos["hash"]
+    if conexion.vendor in ENCADENA_LA_BASE:
+        return Entrada.objects.create(
+            **{**datos, "momento": momento, "huella": calcular_huella(datos)}
+        )
+    cabeza, _ = Cabeza.objects.select_for_update().get_or_create(pk=CABEZA)
+    sellada = sellar(datos, cabeza.numero + 1, cabeza.hash)
+    entrada = Entrada.objects.create(**{**sellada, "momento": momento})
+    cabeza.numero, cabeza.hash = sellada["numero"], sellada["hash"]
     cabeza.save(update_fields=["numero", "hash"])
     return entrada
 
@@ -57,6 +67,7 @@ def como_dict(entrada: Entrada) -> dict:
         "objeto": entrada.objeto,
         "antes": entrada.antes,
         "despues": entrada.despues,
+        "huella": entrada.huella,
         "hash_anterior": entrada.hash_anterior,
         "hash": entrada.hash,
     }

@@ -17,6 +17,7 @@ from rich.console import Console
 from prep import reloj
 from prep.actas.models import Acta
 from prep.actas.servicios import ErrorDeDominio
+from prep.bitacora.servicios import verificar_base
 from prep.simulacro import equipo as archivo_equipo
 from prep.simulacro import informe
 from prep.simulacro.ejercicio import Ajustes, correr
@@ -265,4 +266,13 @@ def _comprobar(datos: dict) -> list[str]:
     if not cuentas["verificadas"] == en_base == publicadas:
         datos["errores"]["perdidas"] = abs(cuentas["verificadas"] - min(en_base, publicadas))
         datos["ejemplos_de_error"].append(linea)
-    return [linea]
+    # Every change of the night chained once, in order, under all that concurrency.
+    bitacora = verificar_base()
+    cadena = _("Bitácora: %(n)s entradas, %(f)s fallas en su cadena.") % {
+        "n": f"{bitacora.total:,}",
+        "f": f"{len(bitacora.fallas):,}",
+    }
+    if not bitacora.integra:
+        datos["errores"]["bitacora"] = len(bitacora.fallas)
+        datos["ejemplos_de_error"].extend([cadena, *map(str, bitacora.fallas[:5])])
+    return [linea, cadena]

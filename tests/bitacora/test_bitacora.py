@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.db import connection, connections, transaction
 from django.test import override_settings
 
-from prep.bitacora.cadena import GENESIS, calcular_hash
+from prep.bitacora.cadena import GENESIS, calcular_huella, sellar
 from prep.bitacora.models import Cabeza, Entrada
 from prep.bitacora.servicios import como_dict, registrar, verificar_base
 from tests.cuentas.ayudas import prep
@@ -69,7 +69,7 @@ def test_lo_registrado_es_lo_que_la_base_devuelve():
     assert isinstance(entrada.momento, datetime)
     releida = Entrada.objects.get(pk=entrada.pk)
     assert releida.antes == {"t": [1, 2]}
-    assert como_dict(releida)["hash"] == entrada.hash
+    assert calcular_huella(como_dict(releida)) == entrada.huella
     assert verificar_base().integra
 
 
@@ -171,7 +171,7 @@ def test_numeros_intercambiados_en_la_base_se_nombran():
 def forjar(base: dict, **cambios) -> None:
     """Write an entry straight into the table, well formed and with a valid hash."""
     falsa = dict(base, **cambios)
-    falsa["hash"] = calcular_hash(falsa)
+    falsa = sellar(falsa, falsa["numero"], falsa["hash_anterior"])
     Entrada.objects.create(**dict(falsa, momento=datetime.fromisoformat(falsa["momento"])))
 
 
@@ -321,3 +321,39 @@ def test_escrituras_concurrentes_dejan_una_cadena_valida():
     resultado = verificar_base()
     assert resultado.integra, resultado.fallas
     assert Cabeza.objects.get().numero == total
+
+
+@pytest.mark.django_db(transaction=True)
+def test_en_postgresql_una_transaccion_abierta_no_detiene_a_las_demas():
+    """The head is locked only while committing: an open transaction that already wrote its
+    entry does not hold the others up, and entries are numbered in the order they commit."""
+    if connection.vendor != "postgresql":
+        pytest.skip("en SQLite escribe uno a la vez: la cadena se toma al registrar")
+    anotada, seguir = threading.Event(), threading.Event()
+    errores: list[BaseException] = []
+
+    def lenta() -> None:
+        try:
+            with transaction.atomic():
+                registrar("usuario:lenta", "prueba", "acta:1")
+                anotada.set()
+                assert seguir.wait(30)
+        except BaseException as exc:  # reported below, in the main thread
+            errores.append(exc)
+        finally:
+            connections.close_all()
+
+    hilo = threading.Thread(target=lenta)
+    hilo.start()
+    assert anotada.wait(30)
+    with transaction.atomic():
+        sql("SET LOCAL lock_timeout = '5s'")  # a wait on the head would fail here
+        registrar("usuario:rapida", "prueba", "acta:2")
+    seguir.set()
+    hilo.join()
+    assert not errores, errores
+    assert list(Entrada.objects.values_list("numero", "actor")) == [
+        (1, "usuario:rapida"),
+        (2, "usuario:lenta"),
+    ]
+    assert verificar_base().integra

@@ -1,11 +1,14 @@
 """The hash chain on its own: every kind of tampering is found and the entry is named."""
 
+import hashlib
+
 import pytest
 
 from prep.bitacora.cadena import (
     GENESIS,
-    calcular_hash,
+    calcular_huella,
     normalizar,
+    sellar,
     verificar_cadena,
 )
 
@@ -22,11 +25,16 @@ def cadena(n: int) -> list[dict]:
             "objeto": f"acta:{numero}",
             "antes": {"estado": "esperada"},
             "despues": {"estado": "acopiada", "lista": [1, 2.5, "ñ"]},
-            "hash_anterior": anterior,
         }
-        entrada["hash"] = anterior = calcular_hash(entrada)
+        entrada = sellar(entrada, numero, anterior)
+        anterior = entrada["hash"]
         entradas.append(entrada)
     return entradas
+
+
+def resellar(entrada: dict) -> dict:
+    """The entry with its huella and hash computed again, as a forger would."""
+    return sellar(entrada, entrada["numero"], entrada["hash_anterior"])
 
 
 def fallas(entradas, cabeza=None) -> list[str]:
@@ -54,8 +62,7 @@ def test_una_entrada_editada_se_nombra(campo):
 
 def test_editada_y_con_hash_recalculado_la_delata_la_siguiente():
     entradas = cadena(10)
-    entradas[4]["actor"] = "usuario:intruso"
-    entradas[4]["hash"] = calcular_hash(entradas[4])
+    entradas[4] = resellar(dict(entradas[4], actor="usuario:intruso"))
     assert fallas(entradas) == ["entrada 6: no encadena con la entrada 5"]
 
 
@@ -112,8 +119,7 @@ def test_numeros_intercambiados_en_su_lugar_se_nombran():
 
 def test_una_entrada_insertada_se_nombra():
     entradas = cadena(10)
-    falsa = dict(entradas[4], actor="usuario:intruso", hash_anterior=entradas[3]["hash"])
-    falsa["hash"] = calcular_hash(falsa)
+    falsa = resellar(dict(entradas[4], actor="usuario:intruso", hash_anterior=entradas[3]["hash"]))
     entradas.insert(4, falsa)
     resultado = fallas(entradas)
     assert "entrada 5: repetida: el número ya apareció antes (insertada)" in resultado
@@ -122,8 +128,9 @@ def test_una_entrada_insertada_se_nombra():
 
 def test_una_entrada_agregada_a_escondidas_la_delata_la_cabeza():
     entradas = cadena(10)
-    extra = dict(entradas[-1], numero=11, objeto="acta:999", hash_anterior=entradas[-1]["hash"])
-    extra["hash"] = calcular_hash(extra)
+    extra = resellar(
+        dict(entradas[-1], numero=11, objeto="acta:999", hash_anterior=entradas[-1]["hash"])
+    )
     cabeza = (10, entradas[-1]["hash"])
     assert fallas([*entradas, extra]) == []
     assert fallas([*entradas, extra], cabeza) == [
@@ -134,8 +141,7 @@ def test_una_entrada_agregada_a_escondidas_la_delata_la_cabeza():
 def test_la_ultima_reemplazada_la_delata_la_cabeza():
     entradas = cadena(5)
     cabeza = (5, entradas[-1]["hash"])
-    entradas[-1]["actor"] = "usuario:intruso"
-    entradas[-1]["hash"] = calcular_hash(entradas[-1])
+    entradas[-1] = resellar(dict(entradas[-1], actor="usuario:intruso"))
     assert fallas(entradas, cabeza) == [
         "entrada 5: no coincide con la cabeza de la bitácora: fue reemplazada"
     ]
@@ -160,7 +166,22 @@ def test_numeros_enteros_escritos_como_reales_dan_el_mismo_hash():
     entrada = cadena(1)[0]
     releida = dict(entrada, despues={"a": 2, "b": 10**16})
     escrita = dict(entrada, despues={"a": 2.0, "b": 1e16})
-    assert calcular_hash(releida) == calcular_hash(escrita)
+    assert calcular_huella(releida) == calcular_huella(escrita)
+
+
+def test_el_hash_encadena_el_anterior_el_numero_y_la_huella_como_se_documenta():
+    # The formula auditors reimplement (docs/operacion.md) and the PostgreSQL trigger computes.
+    entrada = cadena(2)[1]
+    texto = f"{entrada['hash_anterior']}:2:{entrada['huella']}"
+    assert entrada["hash"] == hashlib.sha256(texto.encode()).hexdigest()
+    assert entrada["hash_anterior"] == cadena(1)[0]["hash"]
+
+
+@pytest.mark.parametrize("campo", ["numero", "hash_anterior", "huella"])
+def test_cambiar_lo_que_encadena_sin_recalcular_el_hash_se_nombra(campo):
+    entradas = cadena(3)
+    entradas[1][campo] = {"numero": 7, "hash_anterior": "0" * 64, "huella": "f" * 64}[campo]
+    assert any("su contenido fue modificado" in f for f in fallas(entradas))
 
 
 def test_normalizar_deja_lo_que_la_base_devuelve_y_rechaza_nan():

@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from prep.actas.models import Acta
+from prep.bitacora.servicios import verificar_base
 from prep.captura.models import Captura
 from prep.reglas.acta import Registro
 from prep.servidor.servidor import Hijo, ServidorHijo, url_de_la_base
@@ -88,6 +89,9 @@ def test_simulacro_local_lleva_cada_acta_hasta_un_corte_publicado(tmp_path):
     # Sin Acta count as captured in the published figures.
     assert sum(datos["cortes"][-1]["actas_capturadas"].values()) == con_imagen + sin_acta
     assert datos["errores"] == {}
+    # Every change of the night in the bitácora's chain, under all that concurrency.
+    assert verificar_base().integra
+    assert any(linea.startswith("Bitácora:") for linea in datos["comprobacion"])
 
 
 @pytest.mark.lento
