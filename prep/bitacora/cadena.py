@@ -210,7 +210,12 @@ def _revisar_contenido(entrada: Mapping, numero: int | None, previo: Resultado) 
     if entrada["hash_anterior"] != previo.ultimo_hash:
         anterior = f"la entrada {previo.ultimo_numero}" if previo.ultimo_numero else "el inicio"
         fallas.append(Falla(numero, f"no encadena con {anterior}"))
-    if calcular_huella(entrada) != entrada["huella"] or entrada["hash"] != _hash_de(entrada):
+    esperado = _hash_de(entrada)
+    if (
+        esperado is None
+        or entrada["hash"] != esperado
+        or calcular_huella(entrada) != entrada["huella"]
+    ):
         fallas.append(Falla(numero, "su contenido fue modificado: el hash no coincide"))
     return fallas
 

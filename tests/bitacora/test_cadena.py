@@ -188,3 +188,8 @@ def test_normalizar_deja_lo_que_la_base_devuelve_y_rechaza_nan():
     assert normalizar({"t": (1, 2), 3: "x"}) == {"t": [1, 2], "3": "x"}
     with pytest.raises(ValueError):
         normalizar({"x": float("nan")})
+
+
+def test_una_entrada_sin_huella_ni_hash_no_pasa_por_integra():
+    entrada = dict(cadena(1)[0], huella=None, hash=None)
+    assert fallas([entrada]) == ["entrada 1: su contenido fue modificado: el hash no coincide"]
