@@ -72,8 +72,10 @@ def main() -> None:
         orden += ["--limite", args.limite]
     perfil = temporal / "perfil.txt"
     if args.perfil:
-        # --nonblocking: sampling must not pause the processes it measures.
-        orden = ["py-spy", "record", "--subprocesses", "--nonblocking", "--rate", "20",
+        # --nonblocking: sampling must not pause the processes it measures. --gil: only the
+        # thread holding the GIL, i.e. what uses the CPU (a thread waiting for PostgreSQL or for
+        # the GIL inside psycopg would otherwise look busy).
+        orden = ["py-spy", "record", "--subprocesses", "--nonblocking", "--gil", "--rate", "20",
                  "--format", "raw", "--output", str(perfil), "--", *orden]  # fmt: skip
     entorno = dict(
         os.environ,

@@ -110,9 +110,11 @@ fin_paso
 
 # scripts/postgres.sh exporta PREP_DATABASE_URL (base de nombre único en el servidor compartido,
 # o un clúster desechable); pytest-django crea y borra test_<base>; --create-db descarta restos.
+# Sólo las pruebas que usan la base o dependen del motor (PREP_PRUEBAS_SOLO_BASE, tests/conftest.py):
+# las demás ya dieron su resultado en SQLite.
 titulo "Pruebas en PostgreSQL"
 (
-    export PREP_VAR_DIR="$TMP/var-postgres"
+    export PREP_VAR_DIR="$TMP/var-postgres" PREP_PRUEBAS_SOLO_BASE=1
     pytest_estricto postgres bash scripts/postgres.sh "$PYTHON" -m pytest --create-db "$@"
 )
 fin_paso

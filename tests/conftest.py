@@ -1,7 +1,7 @@
 """Shared pytest setup: hypothesis profiles and isolation of the folders the application writes.
 
-Area-specific fixtures belong in `tests/<area>/conftest.py`. The `lento` marker is registered in
-pyproject.toml (`--strict-markers` rejects unregistered ones).
+Area-specific fixtures belong in `tests/<area>/conftest.py`. The `lento` and `motor` markers are
+registered in pyproject.toml (`--strict-markers` rejects unregistered ones).
 """
 
 import os
@@ -21,6 +21,32 @@ hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE")
     or ("ci" if os.environ.get("CI", "").strip().lower() in {"1", "true"} else "dev")
 )
+
+
+# Fixtures that give a test the test database (pytest-django).
+_FIXTURES_DE_BASE = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """With PREP_PRUEBAS_SOLO_BASE=1 (the second run of scripts/test.sh, on PostgreSQL) keep only
+    the tests whose outcome can depend on the database engine: those that use the test database,
+    and those marked `motor` (a `prep` child process on the configured database). The rest gave
+    their answer in the first run; running them again would only repeat it."""
+    if os.environ.get("PREP_PRUEBAS_SOLO_BASE") != "1":
+        return
+    quedan, fuera = [], []
+    for item in items:
+        de_base = (
+            item.get_closest_marker("django_db") is not None
+            or item.get_closest_marker("motor") is not None
+            or bool(_FIXTURES_DE_BASE & set(getattr(item, "fixturenames", ())))
+        )
+        (quedan if de_base else fuera).append(item)
+    if fuera:
+        config.hook.pytest_deselected(items=fuera)
+        items[:] = quedan
 
 
 @pytest.fixture(autouse=True)

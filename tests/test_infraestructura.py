@@ -1,6 +1,7 @@
 """The infrastructure itself: database selection by environment, the `prep` command, test setup."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ URL = os.environ.get("PREP_DATABASE_URL", "").strip()
 # --- database -------------------------------------------------------------------------------
 
 
+@pytest.mark.motor
 def test_el_motor_corresponde_a_prep_database_url():
     esperado = dj_database_url.parse(URL)["ENGINE"] if URL else "django.db.backends.sqlite3"
     assert settings.DATABASES["default"]["ENGINE"] == esperado
@@ -122,3 +124,24 @@ def test_carpetas_aisladas_en_tmp_path(tmp_path):
     assert Path(settings.VAR_DIR) == tmp_path / "var"
     assert os.environ["PREP_PUBLICACION_DIR"] == str(tmp_path / "publicacion")
     assert os.environ["PREP_VAR_DIR"] == str(tmp_path / "var")
+
+
+def test_la_corrida_en_postgresql_recoge_solo_lo_que_depende_de_la_base():
+    """scripts/test.sh runs the suite again on PostgreSQL with PREP_PRUEBAS_SOLO_BASE=1: the
+    tests on the test database and those marked `motor` stay, the rest are left out."""
+    resultado = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         "tests/test_infraestructura.py"],
+        cwd=RAIZ, env={**os.environ, "PREP_PRUEBAS_SOLO_BASE": "1"},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert resultado.returncode == 0, resultado.stdout + resultado.stderr
+    recogidas = {linea.rpartition("::")[2] for linea in resultado.stdout.splitlines()}
+    assert {
+        "test_postgresql_segun_la_url",  # django_db
+        "test_sqlite_por_omision_en_modo_wal",  # django_db
+        "test_el_motor_corresponde_a_prep_database_url",  # motor
+    } <= recogidas
+    assert "test_prep_help_en_espanol" not in recogidas
+    assert "test_la_corrida_en_postgresql_recoge_solo_lo_que_depende_de_la_base" not in recogidas
+    assert re.search(r"\d+/\d+ tests collected \(\d+ deselected\)", resultado.stdout)

@@ -252,6 +252,7 @@ def _prep(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.motor
 def test_prep_catalogo_importar_en_un_proceso_aparte(tmp_path):
     assert _prep("django", "migrate", "-v0", cwd=tmp_path).returncode == 0
 
