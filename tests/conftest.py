@@ -1,7 +1,7 @@
 """Shared pytest setup: hypothesis profiles and isolation of the folders the application writes.
 
-Area-specific fixtures belong in `tests/<area>/conftest.py`. The `lento` and `motor` markers are
-registered in pyproject.toml (`--strict-markers` rejects unregistered ones).
+Area-specific fixtures belong in `tests/<area>/conftest.py`. The `lento`, `motor` and `un_motor`
+markers are registered in pyproject.toml (`--strict-markers` rejects unregistered ones).
 """
 
 import os
@@ -32,16 +32,19 @@ _FIXTURES_DE_BASE = frozenset(
 def pytest_collection_modifyitems(config, items):
     """With PREP_PRUEBAS_SOLO_BASE=1 (the second run of scripts/test.sh, on PostgreSQL) keep only
     the tests whose outcome can depend on the database engine: those that use the test database,
-    and those marked `motor` (a `prep` child process on the configured database). The rest gave
-    their answer in the first run; running them again would only repeat it."""
+    unless marked `un_motor` (the database only prepares what they test), and those marked
+    `motor` (a `prep` child process on the configured database). The rest gave their answer in
+    the first run; running them again would only repeat it."""
     if os.environ.get("PREP_PRUEBAS_SOLO_BASE") != "1":
         return
     quedan, fuera = [], []
     for item in items:
-        de_base = (
-            item.get_closest_marker("django_db") is not None
-            or item.get_closest_marker("motor") is not None
-            or bool(_FIXTURES_DE_BASE & set(getattr(item, "fixturenames", ())))
+        de_base = item.get_closest_marker("motor") is not None or (
+            item.get_closest_marker("un_motor") is None
+            and (
+                item.get_closest_marker("django_db") is not None
+                or bool(_FIXTURES_DE_BASE & set(getattr(item, "fixturenames", ())))
+            )
         )
         (quedan if de_base else fuera).append(item)
     if fuera:

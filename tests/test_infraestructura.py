@@ -128,14 +128,16 @@ def test_carpetas_aisladas_en_tmp_path(tmp_path):
 
 def test_la_corrida_en_postgresql_recoge_solo_lo_que_depende_de_la_base():
     """scripts/test.sh runs the suite again on PostgreSQL with PREP_PRUEBAS_SOLO_BASE=1: the
-    tests on the test database and those marked `motor` stay, the rest are left out."""
+    tests on the test database and those marked `motor` stay; the rest, and those marked
+    `un_motor` (the site's, on the database only to build their corte), are left out."""
     resultado = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-         "tests/test_infraestructura.py"],
+         "tests/test_infraestructura.py", "tests/site/test_sitio.py"],
         cwd=RAIZ, env={**os.environ, "PREP_PRUEBAS_SOLO_BASE": "1"},
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert resultado.returncode == 0, resultado.stdout + resultado.stderr
+    assert "test_sitio.py" not in resultado.stdout
     recogidas = {linea.rpartition("::")[2] for linea in resultado.stdout.splitlines()}
     assert {
         "test_postgresql_segun_la_url",  # django_db

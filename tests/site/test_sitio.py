@@ -19,6 +19,10 @@ from playwright.sync_api import expect
 from prep.difusion.models import Difusor
 from tests.site.conftest import AVISO
 
+# The site is static files read by a browser: the database only builds the corte it serves
+# (the corte itself is tested on both engines in tests/publicacion/).
+pytestmark = pytest.mark.un_motor
+
 # Bytes, uncompressed. The first view reads only the election's summary, whatever the corte's size.
 PRESUPUESTO_PRIMERA_VISTA = 60_000
 PRESUPUESTO_JS_CSS = 30_000
