@@ -8,8 +8,9 @@
 #   1. dependencias de Python: pip install -e '.[dev]'
 #   2. ruff check y ruff format --check
 #   3. pytest en SQLite (ajustes por omisión)
-#   4. pytest en PostgreSQL: el servidor de 127.0.0.1:5432 o, si no hay (o con PREP_PG_PROPIO=1),
-#      un clúster desechable que scripts/postgres.sh instala (apt-get), levanta y borra al salir.
+#   4. pytest en PostgreSQL, sólo las pruebas que usan la base o dependen del motor: el servidor
+#      de 127.0.0.1:5432 o, si no hay (o con PREP_PG_PROPIO=1), un clúster desechable que
+#      scripts/postgres.sh instala (apt-get), levanta y borra al salir.
 # pytest sin pruebas recogidas (código 5) cuenta como falla.
 set -euo pipefail
 

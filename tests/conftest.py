@@ -25,7 +25,13 @@ hypothesis_settings.load_profile(
 
 # Fixtures that give a test the test database (pytest-django).
 _FIXTURES_DE_BASE = frozenset(
-    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "live_server",
+    }
 )
 
 
