@@ -35,24 +35,31 @@ _FIXTURES_DE_BASE = frozenset(
 )
 
 
+def _usa_la_base(item) -> bool:
+    """True when the test gets the test database (its `django_db` mark or a fixture)."""
+    return item.get_closest_marker("django_db") is not None or bool(
+        _FIXTURES_DE_BASE & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def _depende_del_motor(item) -> bool:
+    """True when the test's outcome can depend on the database engine: marked `motor` (a `prep`
+    child process on the configured database), or on the test database and not marked
+    `un_motor` (the database only prepares what it tests)."""
+    if item.get_closest_marker("motor") is not None:
+        return True
+    return item.get_closest_marker("un_motor") is None and _usa_la_base(item)
+
+
 def pytest_collection_modifyitems(config, items):
     """With PREP_PRUEBAS_SOLO_BASE=1 (the second run of scripts/test.sh, on PostgreSQL) keep only
-    the tests whose outcome can depend on the database engine: those that use the test database,
-    unless marked `un_motor` (the database only prepares what they test), and those marked
-    `motor` (a `prep` child process on the configured database). The rest gave their answer in
-    the first run; running them again would only repeat it."""
+    the tests whose outcome can depend on the database engine. The rest gave their answer in the
+    first run; running them again would only repeat it."""
     if os.environ.get("PREP_PRUEBAS_SOLO_BASE") != "1":
         return
     quedan, fuera = [], []
     for item in items:
-        de_base = item.get_closest_marker("motor") is not None or (
-            item.get_closest_marker("un_motor") is None
-            and (
-                item.get_closest_marker("django_db") is not None
-                or bool(_FIXTURES_DE_BASE & set(getattr(item, "fixturenames", ())))
-            )
-        )
-        (quedan if de_base else fuera).append(item)
+        (quedan if _depende_del_motor(item) else fuera).append(item)
     if fuera:
         config.hook.pytest_deselected(items=fuera)
         items[:] = quedan
@@ -84,7 +91,7 @@ def _bitacora_encadenada_al_momento(request):
     transaccional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
         marca is not None and (marca.kwargs.get("transaction") or (marca.args and marca.args[0]))
     )
-    if transaccional or (marca is None and "db" not in request.fixturenames):
+    if transaccional or not _usa_la_base(request.node):
         return
     request.getfixturevalue("db")
     from django.db import connection
