@@ -195,7 +195,7 @@ def medir(capturistas: list[int], actas: int, casillas: int, semilla: int, hilos
     centro = preparar(casillas, semilla, temporal)
     from django.db import connection
 
-    from prep.actas.servicios import columnas_de
+    from prep.catalogo.consultas import columnas_de
     from prep.catalogo.models import Eleccion
 
     votos = columnas_de(Eleccion.objects.get())

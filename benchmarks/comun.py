@@ -9,7 +9,10 @@ import tempfile
 import time
 from pathlib import Path
 
-FEDERALES = ("PRES", "SEN", "DIP_FED")
+from prep.catalogo import elecciones
+
+# The national election: the three federal ones.
+FEDERALES = elecciones.FEDERALES
 
 
 def argumentos(descripcion: str) -> argparse.Namespace:
@@ -48,21 +51,32 @@ def importar_catalogo_nacional(temporal: Path, casillas: int, semilla: int) -> t
     return conteos, time.perf_counter() - inicio
 
 
-def acta_verificada(a, sintetica, elecciones: dict, ids: dict, hora, codigo_integridad: str = ""):
-    """The Acta row of the synthetic acta `a`, verified with its figures (loaded straight into
-    the table: the publication and backup benchmarks measure those, not capture)."""
+def acta_verificada(
+    a, sintetica, elecciones: dict, ids: dict, hora, codigo_integridad: str = ""
+) -> tuple[str, dict]:
+    """The synthetic acta `a`, verified with its figures, as a row of `cargar_verificadas`."""
     from prep.actas.models import Acta
     from prep.simulacro.operacion import cifras_api
 
-    return Acta(
-        eleccion_id=elecciones[a.eleccion],
-        acta_esperada_id=ids[(a.eleccion, a.clave_acta)],
-        estado=Acta.Estado.VERIFICADA,
-        cifras=cifras_api(dict(zip(sintetica.columnas[a.eleccion], a.votos, strict=True)), a.otras),
-        fecha_hora_acopio=hora,
-        fecha_hora_captura=hora,
-        fecha_hora_verificacion=hora,
-        origen=Acta.Origen.CATD,
-        digitalizacion=Acta.Digitalizacion.ESCANER,
-        codigo_integridad=codigo_integridad,
-    )
+    return Acta.Estado.VERIFICADA, {
+        "eleccion_id": elecciones[a.eleccion],
+        "acta_esperada_id": ids[(a.eleccion, a.clave_acta)],
+        "cifras": cifras_api(
+            dict(zip(sintetica.columnas[a.eleccion], a.votos, strict=True)), a.otras
+        ),
+        "fecha_hora_acopio": hora,
+        "fecha_hora_captura": hora,
+        "fecha_hora_verificacion": hora,
+        "origen": Acta.Origen.CATD,
+        "digitalizacion": Acta.Digitalizacion.ESCANER,
+        "codigo_integridad": codigo_integridad,
+    }
+
+
+def cargar_verificadas(filas) -> int:
+    """Record verified actas by the direct load, in bulk (`transiciones.crear_en_bloque`: one
+    bitácora entry each): the publication and backup benchmarks measure those, not capture."""
+    from prep.actas.transiciones import crear_en_bloque
+    from prep.cuentas.identidad import SISTEMA
+
+    return crear_en_bloque(SISTEMA, "medicion.carga_directa", filas, carga_directa=True)

@@ -4,9 +4,10 @@ after 10,000 more actas; seconds and bytes written each time.
     python benchmarks/corte.py [--casillas 170000] [--semilla 1] [--incremento 10000]
 
 Fresh SQLite in a temporary folder (or the empty PostgreSQL database named by
-PREP_DATABASE_URL). The actas are loaded straight into the table (as verified, with their
-figures) because this measures publication, not capture; they carry no image, so the corte
-has none (an image is written once, then hard-linked by every later corte).
+PREP_DATABASE_URL). The actas are loaded verified, with their figures, by the direct load in
+bulk (`transiciones.crear_en_bloque`, one bitácora entry each) because this measures
+publication, not capture; they carry no image, so the corte has none (an image is written
+once, then hard-linked by every later corte).
 """
 
 import argparse
@@ -27,10 +28,10 @@ def cortes_nacionales(casillas: int, semilla: int, incremento: int) -> list:
     settings.PREP_PUBLICACION_DIR = temporal / "publicacion"
     settings.PREP_LLAVE_FIRMA = temporal / "llave.pem"
 
-    from prep.actas.models import Acta
     from prep.catalogo.importacion import importar
     from prep.catalogo.models import ActaEsperada, Eleccion, ProcesoElectoral
     from prep.cuentas.identidad import SISTEMA
+    from prep.difusion.models import publicados
     from prep.publicacion import llaves, programacion
     from prep.publicacion.corte import publicar
     from prep.reglas.acta import Registro
@@ -59,14 +60,10 @@ def cortes_nacionales(casillas: int, semilla: int, incremento: int) -> list:
     hora = apertura - timedelta(minutes=30)
 
     def cargar(actas) -> None:
-        """Insert verified actas in batches."""
-        lote = []
-        for a in actas:
-            lote.append(comun.acta_verificada(a, sintetica, elecciones, ids, hora))
-            if len(lote) == 5_000:
-                Acta.objects.bulk_create(lote)
-                lote = []
-        Acta.objects.bulk_create(lote)
+        """Record verified actas in bulk."""
+        comun.cargar_verificadas(
+            comun.acta_verificada(a, sintetica, elecciones, ids, hora) for a in actas
+        )
 
     inicio = time.perf_counter()
     cargar(capturadas[:-incremento])
@@ -80,7 +77,7 @@ def cortes_nacionales(casillas: int, semilla: int, incremento: int) -> list:
         if cuantas:
             cargar(capturadas[-cuantas:])
         inicio = time.perf_counter()
-        corte = publicar(momento)
+        corte = publicar(momento, difusores=publicados)
         segundos = time.perf_counter() - inicio
         tipo = "completo" if n == 0 else f"incremental (+{cuantas:,} actas)"
         print(

@@ -12,11 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from prep.catalogo.elecciones import FEDERALES
 from prep.simulacro import imagenes
 from prep.simulacro.escritura import escribir
 from prep.simulacro.generador import generar
-
-FEDERALES = ("PRES", "SEN", "DIP_FED")
 
 
 def memoria_maxima_mb() -> float:

@@ -8,9 +8,10 @@ whose manifest must be byte for byte the one the original publishes at the same 
 
 Fresh SQLite in a temporary folder, or the empty PostgreSQL database named by PREP_DATABASE_URL
 (the restored system then gets a second database on the same server, dropped at the end). The
-actas are loaded straight into the table, verified, each with one image of `--imagen-kb` random
-bytes (a JPEG does not compress either); the bitácora gets `--entradas-por-acta` entries per acta
-(capture, verification, image…), chained as `registrar` chains them.
+actas are loaded verified by the direct load in bulk (`transiciones.crear_en_bloque`), each with
+one image of `--imagen-kb` random bytes (a JPEG does not compress either); the bitácora gets
+`--entradas-por-acta` entries per acta (the load's, then capture, verification, image…),
+chained as `registrar` chains them.
 """
 
 import argparse
@@ -76,6 +77,7 @@ def eleccion_estatal(temporal: Path, args) -> tuple[datetime, list]:
     from prep.catalogo.importacion import importar
     from prep.catalogo.models import ActaEsperada, Eleccion, ProcesoElectoral
     from prep.cuentas.identidad import SISTEMA
+    from prep.difusion.models import publicados
     from prep.digitalizacion.almacen import almacen
     from prep.digitalizacion.models import Imagen
     from prep.publicacion import llaves, programacion
@@ -104,13 +106,15 @@ def eleccion_estatal(temporal: Path, args) -> tuple[datetime, list]:
 
     def cargar(actas) -> None:
         """Verified actas, each with its image stored and classified."""
-        filas, imagenes = [], []
+        filas, imagenes = [], {}
         for a in actas:
             datos = os.urandom(args.imagen_kb * 1024)
             sha = tienda.guardar(datos)
             filas.append(comun.acta_verificada(a, sintetica, elecciones, ids, hora, sha))
-            imagenes.append((sha, len(datos)))
-        for acta, (sha, tamano) in zip(Acta.objects.bulk_create(filas), imagenes, strict=True):
+            imagenes[sha] = len(datos)
+        comun.cargar_verificadas(filas)
+        for acta in Acta.objects.filter(codigo_integridad__in=list(imagenes)):
+            sha, tamano = acta.codigo_integridad, imagenes[acta.codigo_integridad]
             Imagen.objects.create(
                 sha256=sha,
                 tamano=tamano,
@@ -124,7 +128,8 @@ def eleccion_estatal(temporal: Path, args) -> tuple[datetime, list]:
                 subida_por="benchmark",
                 momento=hora,
             )
-        _cargar_bitacora(len(actas) * args.entradas_por_acta)
+        # The load wrote one entry per acta already.
+        _cargar_bitacora(len(actas) * (args.entradas_por_acta - 1))
 
     cortes = []
     tanda = -(-len(capturadas) // args.cortes)
@@ -132,7 +137,7 @@ def eleccion_estatal(temporal: Path, args) -> tuple[datetime, list]:
         inicio = time.perf_counter()
         cargar(capturadas[n * tanda : (n + 1) * tanda])
         cargadas = time.perf_counter() - inicio
-        corte = publicar(apertura + timedelta(minutes=20 * n))
+        corte = publicar(apertura + timedelta(minutes=20 * n), difusores=publicados)
         cortes.append(corte)
         print(
             f"corte {corte.numero}: {min((n + 1) * tanda, len(capturadas)):,} actas con imagen"
@@ -194,9 +199,11 @@ def medir(args) -> None:
     from django.utils import timezone
 
     from prep import reloj
-    from prep.continuidad.respaldo import crear
+    from prep.continuidad.creacion import crear
     from prep.cuentas.consola import actor_de_consola
-    from prep.publicacion.corte import publicar, raiz
+    from prep.difusion.models import publicados
+    from prep.publicacion.carpetas import raiz
+    from prep.publicacion.corte import publicar
 
     apertura, cortes = eleccion_estatal(temporal, args)
     archivo = temporal / "prep.tar"
@@ -221,7 +228,7 @@ def medir(args) -> None:
     finally:
         if borrar is not None:
             borrar()
-    original = publicar(siguiente)
+    original = publicar(siguiente, difusores=publicados)
     nuevo = Path(entorno["PREP_PUBLICACION_DIR"]) / original.carpeta / "manifest.json"
     igual = nuevo.read_bytes() == (raiz() / original.carpeta / "manifest.json").read_bytes()
     print(f"manifiesto del corte {original.numero} idéntico al del original: {igual}")

@@ -3,10 +3,10 @@
     python benchmarks/tablero.py [--casillas 170000]
 
 Imports the national synthetic catálogo (≈ 510,000 actas esperadas), records an acta for each
-in a spread of states with acopio and verificación times, registers one CATD per distrito
-federal plus CCVs, and times the tablero of an administrador (every centro) and of one CATD's
-coordinador. Uses a fresh SQLite database in a temporary folder, or the empty PostgreSQL
-database named by PREP_DATABASE_URL.
+in a spread of states with acopio and verificación times (through `transiciones`, in bulk),
+registers one CATD per distrito federal plus CCVs, and times the tablero of an administrador
+(every centro) and of one CATD's coordinador. Uses a fresh SQLite database in a temporary
+folder, or the empty PostgreSQL database named by PREP_DATABASE_URL.
 """
 
 import statistics
@@ -16,49 +16,41 @@ from datetime import UTC, datetime, timedelta
 from comun import argumentos, base_nueva, importar_catalogo_nacional
 
 ESTADOS = (
-    ["verificada"] * 6
-    + ["publicada", "acopiada", "digitalizada", "capturada_1", "capturada_2", "en_conflicto"]
+    ["verificada"] * 7
+    + ["acopiada", "digitalizada", "capturada_1", "capturada_2", "en_conflicto"]
     + ["sin_acta"]
 )
 INICIO = datetime(2027, 6, 6, 20, 0, tzinfo=UTC)
 
 
 def _filas(esperadas: list[tuple[int, int]]):
-    ahora = datetime.now(UTC)
     for acta_id, eleccion_id in esperadas:
         estado = ESTADOS[acta_id % len(ESTADOS)]
         acopio = INICIO + timedelta(seconds=acta_id % 36_000)
-        verificada = estado in ("verificada", "publicada")
+        verificada = estado == "verificada"
         verificacion = acopio + timedelta(seconds=60 + acta_id % 1_800) if verificada else None
         yield (
-            eleccion_id, acta_id, estado, "", "{}", "", acopio, None, verificacion,
-            "CATD", "Escáner", "Acta PREP", "", False, ahora,
-        )  # fmt: skip
+            estado,
+            {
+                "eleccion_id": eleccion_id,
+                "acta_esperada_id": acta_id,
+                "fecha_hora_acopio": acopio,
+                "fecha_hora_verificacion": verificacion,
+                "origen": "CATD",
+                "digitalizacion": "Escáner",
+            },
+        )
 
 
 def registrar_actas() -> int:
-    """One acta record per acta esperada, written without the ORM (as the catálogo import)."""
-    from django.db import connection, transaction
-
+    """One acta record per acta esperada, each taken to its state along the life cycle, in bulk
+    (`transiciones.crear_en_bloque`: one bitácora entry per acta)."""
+    from prep.actas.transiciones import crear_en_bloque
     from prep.catalogo.models import ActaEsperada
+    from prep.cuentas.identidad import SISTEMA
 
     esperadas = list(ActaEsperada.objects.values_list("pk", "eleccion_id"))
-    columnas = (
-        "eleccion_id, acta_esperada_id, estado, identificacion, cifras, causa_sin_acta,"
-        " fecha_hora_acopio, fecha_hora_captura, fecha_hora_verificacion, origen, digitalizacion,"
-        " tipo_documento, codigo_integridad, cotejada, actualizada"
-    )
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY actas_acta ({columnas}) FROM STDIN") as copia:
-                for fila in _filas(esperadas):
-                    copia.write_row(fila)
-        else:
-            marcas = ", ".join(["%s"] * 15)
-            cursor.executemany(
-                f"INSERT INTO actas_acta ({columnas}) VALUES ({marcas})", list(_filas(esperadas))
-            )
-    return len(esperadas)
+    return crear_en_bloque(SISTEMA, "medicion.registro", _filas(esperadas))
 
 
 def centros() -> int:

@@ -1,4 +1,4 @@
-"""The JSON API (django-ninja, OpenAPI at /api/v1/docs): one router per phase.
+"""The JSON API (django-ninja, OpenAPI at /api/v1/docs): one router per phase, mounted here.
 
 Devices authenticate with `Authorization: Bearer <token>`; people with their session (and the
 CSRF token). Every error is JSON `{"codigo": …, "mensaje": …}` with the message in Spanish.
@@ -8,45 +8,18 @@ import logging
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest
-from ninja import NinjaAPI, Path, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import APIKeyCookie, HttpBearer
 
-from prep.actas.servicios import ErrorDeDominio
-from prep.cuentas.identidad import Actor, actor_de_token, actor_de_usuario
-
-
-class TokenDispositivo(HttpBearer):
-    """A device's bearer token."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
-        actor = actor_de_token(token)
-        if actor:
-            request.actor = actor
-        return actor
-
-
-class SesionUsuario(APIKeyCookie):
-    """A logged-in person's session cookie, with CSRF checked on unsafe methods."""
-
-    param_name = "sessionid"
-
-    def __init__(self) -> None:
-        super().__init__(csrf=True)
-
-    def _get_key(self, request: HttpRequest) -> str | None:
-        # Without a session there is nothing a forged request could use: the answer is 401
-        # ("no autenticado"), not a CSRF refusal.
-        if self.param_name not in request.COOKIES:
-            return None
-        return super()._get_key(request)
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
-        actor = actor_de_usuario(request.user)
-        if actor:
-            request.actor = actor
-        return actor
-
+from prep.acopio.api import router as acopio
+from prep.captura.api import router as captura
+from prep.digitalizacion.api import router as digitalizacion
+from prep.empaquetado.api import router as empaquetado
+from prep.errores import ErrorDeDominio
+from prep.tablero.api import router as tablero
+from prep.verificacion.api import router as verificacion
+from prep.web.autenticacion import SesionUsuario, TokenDispositivo
+from prep.web.errores import estado_http
 
 api = NinjaAPI(
     title="PREP Abierto",
@@ -56,30 +29,16 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
+# In the order of the Proceso Técnico Operativo (the OpenAPI document lists them so).
+api.add_router("/acopio", acopio)
+api.add_router("/imagenes", digitalizacion)
+api.add_router("/captura", captura)
+api.add_router("/verificacion", verificacion)
+api.add_router("/empaquetado", empaquetado)
+api.add_router("/tablero", tablero)
 
 
 registro = logging.getLogger(__name__)
-
-
-class Error(Schema):
-    """Every refusal: a stable code and a message in Spanish."""
-
-    codigo: str
-    mensaje: str
-
-
-# What any operation may answer besides its own results, for its `response={…}`: a body that
-# cannot be read (400), no credential (401), no permission or CSRF (403), an unknown or
-# out-of-scope object (404), a domain conflict (409), the door (413 too large, 415 compressed:
-# prep.cuentas.rechazos), invalid data (422), the database away (503).
-ERRORES = {estado: Error for estado in (400, 401, 403, 404, 409, 413, 415, 422, 503)}
-# Row ids are positive 64-bit integers: the schema says so, and anything else is invalid data.
-ID_MAXIMO = 2**63 - 1
-
-
-def identificador(descripcion: str):
-    """A path parameter that names a row by its id (`acta_id: int = identificador("…")`)."""
-    return Path(..., ge=1, le=ID_MAXIMO, description=descripcion)
 
 
 def error(request: HttpRequest, estado: int, codigo: str, mensaje: str):
@@ -103,9 +62,7 @@ def _autenticacion(request, exc):
 
 @api.exception_handler(ErrorDeDominio)
 def _dominio(request, exc: ErrorDeDominio):
-    return error(
-        request, getattr(exc, "estado", 409), getattr(exc, "codigo", "rechazado"), str(exc)
-    )
+    return error(request, estado_http(exc.codigo), exc.codigo, str(exc))
 
 
 @api.exception_handler(HttpError)

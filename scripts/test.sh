@@ -5,10 +5,13 @@
 #   bash scripts/test.sh -k reglas       # los argumentos extra pasan a pytest (en ambas bases)
 #
 # Pasos (se detiene en el primero que falla y sale con su código):
-#   1. dependencias de Python: pip install -e '.[dev]'
+#   1. dependencias de Python: las versiones exactas del candado requisitos/desarrollo.txt
+#      (con sus hashes) y el proyecto en modo editable sin dependencias
 #   2. ruff check y ruff format --check
-#   3. pytest en SQLite (ajustes por omisión)
-#   4. pytest en PostgreSQL, sólo las pruebas que usan la base o dependen del motor: el servidor
+#   3. tipos: mypy contra la línea base tipos-base.txt, que sólo se reduce (scripts/tipos.py)
+#   4. contratos de importación entre paquetes (lint-imports, archivo .importlinter)
+#   5. pytest en SQLite (ajustes por omisión)
+#   6. pytest en PostgreSQL, sólo las pruebas que usan la base o dependen del motor: el servidor
 #      de 127.0.0.1:5432 o, si no hay (o con PREP_PG_PROPIO=1), un clúster desechable que
 #      scripts/postgres.sh instala (apt-get), levanta y borra al salir.
 # pytest sin pruebas recogidas (código 5) cuenta como falla.
@@ -82,12 +85,16 @@ fi
 bash scripts/postgres.sh --binarios
 fin_paso
 
-titulo "Dependencias de Python (pip install -e '.[dev]')"
-"$PYTHON" -m pip install --quiet --editable '.[dev]'
+# The lock (scripts/bloquear.sh makes it from pyproject.toml): exactly what was tested, every
+# file checked against its hash. The project itself goes in without its dependencies, so pip
+# cannot pull in anything newer than the lock.
+titulo "Dependencias de Python (requisitos/desarrollo.txt con hashes, pip install --no-deps -e .)"
+"$PYTHON" -m pip install --quiet --require-hashes --requirement requisitos/desarrollo.txt
+"$PYTHON" -m pip install --quiet --no-deps --editable .
 fin_paso
 
 CARPETAS=()
-for carpeta in prep tests benchmarks; do
+for carpeta in prep tests benchmarks scripts; do
     if [[ -d $carpeta ]]; then CARPETAS+=("$carpeta"); fi
 done
 
@@ -97,6 +104,18 @@ fin_paso
 
 titulo "Formato (ruff format --check ${CARPETAS[*]})"
 "$PYTHON" -m ruff format --check "${CARPETAS[@]}"
+fin_paso
+
+# mypy on prep/ ([tool.mypy] in pyproject.toml); fails on an error not in tipos-base.txt and on
+# one there that no longer occurs (python scripts/tipos.py --actualizar removes it).
+titulo "Tipos (mypy, línea base que sólo se reduce)"
+"$PYTHON" scripts/tipos.py
+fin_paso
+
+# import-linter reads its contracts from .importlinter; it has no `python -m`, so its
+# lint-imports is taken from this same Python's scripts folder.
+titulo "Contratos de importación (lint-imports)"
+"$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/lint-imports"
 fin_paso
 
 # Cada corrida usa su propio PREP_VAR_DIR: la base de prueba SQLite no choca con otra corrida

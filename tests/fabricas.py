@@ -1,10 +1,13 @@
-"""factory_boy factories of the Django models, shared by every area's tests: catálogo,
-centros, people with a role, devices, difusores oficiales."""
+"""factory_boy factories of the Django models, shared by every area's tests: catálogo, actas
+in any state, centros, people with a role, devices, difusores oficiales."""
 
 import factory
 from django.contrib.auth import get_user_model
 
+from prep.actas import transiciones
+from prep.actas.models import Acta
 from prep.catalogo import models as catalogo
+from prep.cuentas.identidad import SISTEMA
 from prep.cuentas.models import Centro, Dispositivo, Perfil, Rol
 from prep.difusion.models import Difusor
 
@@ -74,6 +77,45 @@ class ActaEsperadaFactory(factory.django.DjangoModelFactory):
     eleccion = factory.SubFactory(EleccionFactory)
     casilla = factory.SubFactory(CasillaFactory)
     tipo_acta = factory.SelfAttribute("eleccion.tipo_acta")
+
+
+class ActaFactory(factory.django.DjangoModelFactory):
+    """The record of an acta in `estado` (esperada by default), reached as the night reaches
+    it: created by `transiciones` and taken along the life cycle's shortest path from esperada
+    by `transiciones.aplicar`, one bitácora entry per step; the other fields given are set on
+    the last step. `estado=FUERA_DE_CATALOGO` needs `acta_esperada=None` and an `eleccion`."""
+
+    class Meta:
+        model = Acta
+
+    acta_esperada = factory.SubFactory(ActaEsperadaFactory)
+    eleccion = factory.LazyAttribute(lambda acta: acta.acta_esperada.eleccion)
+
+    @classmethod
+    def _create(cls, model_class, *args, estado=Acta.Estado.ESPERADA, **campos):
+        if estado == Acta.Estado.FUERA_DE_CATALOGO:
+            buscar = {
+                "eleccion": campos.pop("eleccion"),
+                "acta_esperada": campos.pop("acta_esperada"),
+                "identificacion": campos.pop("identificacion", ""),
+            }
+            acta, _ = transiciones.crear(
+                SISTEMA, "prueba.registro", estado, buscar=buscar, **campos
+            )
+            return acta
+        acta, _ = transiciones.crear(
+            SISTEMA,
+            "prueba.registro",
+            Acta.Estado.ESPERADA,
+            buscar={"acta_esperada": campos.pop("acta_esperada")},
+            eleccion=campos.pop("eleccion"),
+        )
+        pasos = transiciones.camino(acta.estado, estado)
+        for paso in pasos[:-1]:
+            transiciones.aplicar(acta, SISTEMA, f"prueba.{paso}", paso)
+        if pasos or campos:
+            transiciones.aplicar(acta, SISTEMA, f"prueba.{estado}", estado, **campos)
+        return acta
 
 
 CONTRASENA = "una contraseña larga de prueba"

@@ -19,11 +19,12 @@ from django.urls import reverse
 
 from prep.actas.models import Acta
 from prep.bitacora.models import Entrada
+from prep.catalogo.claves import carga_qr
 from prep.catalogo.importacion import importar
 from prep.reglas.acta import Registro
 from prep.simulacro.escritura import escribir
 from prep.simulacro.generador import ActaSintetica, EleccionSintetica, generar
-from prep.simulacro.imagenes import carga_qr, dibujar_acta
+from prep.simulacro.imagenes import dibujar_acta
 
 # A transaction per request, as in production: nothing hides behind a test-wide transaction.
 pytestmark = pytest.mark.django_db(transaction=True)

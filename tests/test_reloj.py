@@ -1,6 +1,6 @@
 """The election-night clock: real by default, simulated by PREP_RELOJ (compressed or slowed
-night), malformed values refused at configuration and at startup, and the split between the
-night's timestamps (simulated) and the bitácora's (real)."""
+night, or stepped by hand through a file), malformed values refused at configuration and at
+startup, and the split between the night's timestamps (simulated) and the bitácora's (real)."""
 
 import os
 import subprocess
@@ -16,8 +16,8 @@ from prep.acopio.models import Acopio
 from prep.acopio.servicios import registrar_acopio
 from prep.actas.models import Acta
 from prep.bitacora.models import Entrada
+from prep.catalogo.claves import carga_qr
 from prep.cuentas.models import Rol
-from prep.simulacro.imagenes import carga_qr
 from tests.cuentas.ayudas import actor
 from tests.fabricas import ActaEsperadaFactory, CentroFactory, DistritoFactory
 
@@ -129,6 +129,69 @@ def test_configurar_sin_texto_vuelve_al_reloj_real(texto):
     assert abs(reloj.ahora() - timezone.now()) < timedelta(seconds=5)
 
 
+def test_reloj_de_archivo_marca_la_hora_escrita_y_no_avanza_solo(monkeypatch, tmp_path):
+    hora = tmp_path / "hora"
+    reloj.mover(hora, INICIO_SIMULADO)
+    reloj.configurar(reloj.texto_archivo(hora))
+    assert reloj.simulado()
+    _real_en(monkeypatch, INICIO_REAL)
+    assert reloj.ahora() == INICIO_SIMULADO
+    _real_en(monkeypatch, INICIO_REAL + timedelta(hours=3))
+    assert reloj.ahora() == INICIO_SIMULADO
+    reloj.mover(hora, INICIO_SIMULADO + timedelta(minutes=20))
+    assert reloj.ahora() == INICIO_SIMULADO + timedelta(minutes=20)
+    assert timezone.is_aware(reloj.ahora())
+    # Its lapses last as long as real ones (a period's time to push a corte, say).
+    assert reloj.segundos_reales(timedelta(minutes=20)) == 1200
+    assert [p.name for p in tmp_path.iterdir()] == ["hora"]
+
+
+def test_texto_archivo_nombra_la_ruta_absoluta(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert reloj.texto_archivo(Path("hora")) == f"archivo {tmp_path / 'hora'}"
+    reloj.mover(Path("hora"), INICIO_SIMULADO)
+    reloj.configurar("archivo hora")
+    monkeypatch.chdir(RAIZ)
+    assert reloj.ahora() == INICIO_SIMULADO
+
+
+@pytest.mark.parametrize(
+    ("contenido", "motivo"),
+    [
+        (None, "no se puede leer"),
+        ("", "no es una fecha"),
+        ("mañana a las 8", "no es una fecha"),
+        ("2027-06-06T19:30:00", "no indica su zona"),
+    ],
+)
+def test_reloj_de_archivo_sin_una_hora_se_rechaza(monkeypatch, tmp_path, contenido, motivo):
+    hora = tmp_path / "hora"
+    if contenido is not None:
+        hora.write_text(contenido)
+    reloj.configurar(TEXTO)
+    with pytest.raises(ValueError, match="PREP_RELOJ inválido") as error:
+        reloj.configurar(reloj.texto_archivo(hora))
+    assert motivo in str(error.value)
+    # The clock stays as it was.
+    _real_en(monkeypatch, INICIO_REAL)
+    assert reloj.ahora() == INICIO_SIMULADO
+
+
+def test_reloj_de_archivo_que_se_pierde_lo_dice_al_leerlo(tmp_path):
+    hora = tmp_path / "hora"
+    reloj.mover(hora, INICIO_SIMULADO)
+    reloj.configurar(reloj.texto_archivo(hora))
+    hora.unlink()
+    with pytest.raises(ValueError, match=f"PREP_RELOJ inválido .*no se puede leer «{hora}»"):
+        reloj.ahora()
+
+
+def test_mover_exige_zona_horaria(tmp_path):
+    with pytest.raises(ValueError, match="no indica su zona horaria"):
+        reloj.mover(tmp_path / "hora", INICIO_SIMULADO.replace(tzinfo=None))
+    assert not (tmp_path / "hora").exists()
+
+
 def _python(codigo: str, tmp_path: Path, prep_reloj: str) -> subprocess.CompletedProcess:
     entorno = dict(os.environ, PREP_RELOJ=prep_reloj, DJANGO_SETTINGS_MODULE="prep.settings")
     entorno["PYTHONPATH"] = os.pathsep.join(
@@ -152,6 +215,32 @@ def test_prep_reloj_se_lee_al_importar(tmp_path):
     assert resultado.returncode == 0, resultado.stderr
     momento = datetime.fromisoformat(resultado.stdout.strip())
     assert INICIO_SIMULADO <= momento < INICIO_SIMULADO + timedelta(minutes=5)
+
+
+def test_otro_proceso_lee_la_hora_que_este_mueve(tmp_path):
+    hora = tmp_path / "hora"
+    reloj.mover(hora, INICIO_SIMULADO)
+    codigo = (
+        "import sys, django; django.setup(); from prep import reloj; print(reloj.ahora());"
+        " sys.stdout.flush(); sys.stdin.readline(); print(reloj.ahora())"
+    )
+    entorno = dict(os.environ, PREP_RELOJ=reloj.texto_archivo(hora))
+    entorno.update(DJANGO_SETTINGS_MODULE="prep.settings", PYTHONPATH=str(RAIZ))
+    with subprocess.Popen(
+        [sys.executable, "-c", codigo],
+        cwd=RAIZ,
+        env=entorno,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as otro:
+        antes = otro.stdout.readline()
+        reloj.mover(hora, INICIO_SIMULADO + timedelta(minutes=20))
+        despues, errores = otro.communicate("\n", timeout=120)
+    assert otro.returncode == 0, errores
+    assert datetime.fromisoformat(antes.strip()) == INICIO_SIMULADO
+    assert datetime.fromisoformat(despues.strip()) == INICIO_SIMULADO + timedelta(minutes=20)
 
 
 def test_prep_no_arranca_con_prep_reloj_mal_formado(tmp_path):

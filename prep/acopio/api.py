@@ -6,9 +6,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from prep.acopio.servicios import RegistroAcopio, registrar_acopio, registrar_paquete_sin_acta
-from prep.api import ERRORES
-from prep.cuentas.acceso import con_permiso
 from prep.cuentas.permisos import Permiso
+from prep.web.autenticacion import con_permiso
+from prep.web.errores import ERRORES
 
 router = Router(tags=["acopio"], auth=con_permiso(Permiso.ACOPIO))
 

@@ -6,12 +6,11 @@ with its bitácora entries, and is idempotent: a repeated acopio answers with th
 made and changes nothing.
 
 FECHA_HORA_ACOPIO keeps the first time the acta reached the system: for a PREP Casilla acta that
-is the reception of its image (spec/actas.md), so the paper's later arrival does not move it
-(that would make acopio later than captura); the paper's own time is in `Acopio.momento`, and
-the acta is marked for cotejo against the CATD's scan.
+is the reception of its image (docs/digitalizacion.md, «Clasificación por código QR»), so the
+paper's later arrival does not move it (that would make acopio later than captura); the paper's
+own time is in `Acopio.momento`, and the acta is marked for cotejo against the CATD's scan.
 """
 
-import re
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -22,27 +21,25 @@ from prep import reloj
 from prep.acopio.models import Acopio
 from prep.actas.models import Acta
 from prep.actas.servicios import (
-    ErrorDeDominio,
     acta_bloqueada,
     registrar_fuera_de_catalogo,
     registrar_sin_acta,
 )
 from prep.actas.transiciones import aplicar
-from prep.catalogo.claves import actas_con_clave, normalizar_clave
+from prep.catalogo.claves import interpretar_carga_qr, normalizar_clave, partes_de_acta
+from prep.catalogo.consultas import actas_con_clave
 from prep.catalogo.models import ActaEsperada, Eleccion
 from prep.cuentas.acceso import exigir, exigir_alcance
 from prep.cuentas.identidad import Actor
 from prep.cuentas.permisos import Permiso
+from prep.errores import Codigo, ErrorDeDominio
 from prep.reglas.acta import CausaSinActa
-from prep.simulacro.imagenes import interpretar_carga_qr
 
 E = Acta.Estado
-# CLAVE_ACTA: entidad(2) sección(4) tipo(1) número(2) ext_contigua(2) + tipo de acta.
-_FORMA_CLAVE = re.compile(r"\d{2}\d{4}[A-Z]\d{2}\d{2}([0-9A-Z]{1,8})")
 
 
-def _invalido(mensaje: str, codigo: str = "datos_invalidos") -> ErrorDeDominio:
-    return ErrorDeDominio(mensaje, codigo, 422)
+def _invalido(mensaje: str, codigo: Codigo = Codigo.DATOS_INVALIDOS) -> ErrorDeDominio:
+    return ErrorDeDominio(mensaje, codigo)
 
 
 @dataclass(frozen=True)
@@ -81,40 +78,44 @@ def identificar(
             raise _invalido(
                 _("lo leído no es el código QR de un acta PREP (PREP|ELECCIÓN|CLAVE_ACTA): «%(t)s»")
                 % {"t": qr[:80]},
-                "qr_invalido",
+                Codigo.QR_INVALIDO,
             ) from None
         metodo = Acopio.Metodo.QR
     else:
         if not clave:
-            raise _invalido(_("lea el código QR del acta o teclee su clave"), "falta_clave")
+            raise _invalido(_("lea el código QR del acta o teclee su clave"), Codigo.FALTA_CLAVE)
         if not confirmacion.strip():
-            raise _invalido(_("teclee la clave una segunda vez para confirmarla"), "falta_clave")
+            raise _invalido(
+                _("teclee la clave una segunda vez para confirmarla"), Codigo.FALTA_CLAVE
+            )
         if normalizar_clave(clave) != normalizar_clave(confirmacion):
             raise _invalido(
-                _("las dos claves tecleadas no coinciden; vuelva a teclearlas"), "claves_distintas"
+                _("las dos claves tecleadas no coinciden; vuelva a teclearlas"),
+                Codigo.CLAVES_DISTINTAS,
             )
         metodo = Acopio.Metodo.CLAVE
     clave, eleccion = normalizar_clave(clave), (eleccion or "").strip().upper()
-    forma = _FORMA_CLAVE.fullmatch(clave)
-    if forma is None:
+    try:
+        partes = partes_de_acta(clave)
+    except ValueError:
         raise _invalido(
             _(
                 "«%(c)s» no tiene la forma de una CLAVE_ACTA: entidad (2 dígitos), sección (4),"
                 " tipo de casilla (letra), número (2), extraordinaria (2) y tipo de acta"
             )
             % {"c": clave[:40]},
-            "clave_invalida",
-        )
+            Codigo.CLAVE_INVALIDA,
+        ) from None
     actas = actas_con_clave(clave, eleccion)
     if len(actas) > 1:
         raise _invalido(
             _("la clave %(c)s corresponde a actas de varias elecciones: indique la elección")
             % {"c": clave},
-            "eleccion_ambigua",
+            Codigo.ELECCION_AMBIGUA,
         )
     if actas:
         return Identificacion(clave, actas[0].eleccion, actas[0], metodo)
-    return Identificacion(clave, _eleccion_de(eleccion, forma.group(1), clave), None, metodo)
+    return Identificacion(clave, _eleccion_de(eleccion, partes.tipo_acta, clave), None, metodo)
 
 
 def _eleccion_de(tipo: str, tipo_acta: str, clave: str) -> Eleccion:
@@ -123,7 +124,9 @@ def _eleccion_de(tipo: str, tipo_acta: str, clave: str) -> Eleccion:
     if tipo:
         candidatas = list(Eleccion.objects.filter(tipo=tipo)[:2])
         if not candidatas:
-            raise _invalido(_("elección desconocida: «%(e)s»") % {"e": tipo}, "eleccion_invalida")
+            raise _invalido(
+                _("elección desconocida: «%(e)s»") % {"e": tipo}, Codigo.ELECCION_INVALIDA
+            )
     else:
         candidatas = list(Eleccion.objects.filter(tipo_acta=tipo_acta)[:2])
     if len(candidatas) != 1:
@@ -133,7 +136,7 @@ def _eleccion_de(tipo: str, tipo_acta: str, clave: str) -> Eleccion:
                 " indique la elección"
             )
             % {"c": clave},
-            "eleccion_ambigua",
+            Codigo.ELECCION_AMBIGUA,
         )
     return candidatas[0]
 
@@ -236,7 +239,8 @@ def registrar_paquete_sin_acta(actor: Actor, causa: str, **identificacion: str) 
     except ValueError:
         validas = "; ".join(c.value for c in CausaSinActa)
         raise _invalido(
-            _("causa de Sin Acta desconocida; válidas: %(v)s") % {"v": validas}, "causa_invalida"
+            _("causa de Sin Acta desconocida; válidas: %(v)s") % {"v": validas},
+            Codigo.CAUSA_INVALIDA,
         ) from None
     ident = identificar(**identificacion)
     if ident.esperada is None:
@@ -246,7 +250,7 @@ def registrar_paquete_sin_acta(actor: Actor, causa: str, **identificacion: str) 
                 " esperadas"
             )
             % {"c": ident.clave},
-            "fuera_de_catalogo",
+            Codigo.FUERA_DE_CATALOGO,
         )
     ahora = reloj.ahora()
     with transaction.atomic():
@@ -256,7 +260,7 @@ def registrar_paquete_sin_acta(actor: Actor, causa: str, **identificacion: str) 
             raise ErrorDeDominio(
                 _("el acta %(c)s ya llegó en papel (acopio de las %(h)s): no es Sin Acta")
                 % {"c": ident.clave, "h": _hora(acopio.momento)},
-                "ya_acopiada",
+                Codigo.YA_ACOPIADA,
             )
         if acopio is not None and acta.causa_sin_acta == causa:
             return _ya_registrado(acopio, ident.clave)

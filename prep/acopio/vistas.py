@@ -10,9 +10,9 @@ from django.views.decorators.http import require_http_methods
 from prep.acopio.formularios import FormularioClave, FormularioQR, FormularioSinActa
 from prep.acopio.models import Acopio
 from prep.acopio.servicios import registrar_acopio, registrar_paquete_sin_acta
-from prep.actas.servicios import ErrorDeDominio
-from prep.cuentas.acceso import requiere_permiso
 from prep.cuentas.permisos import Permiso
+from prep.errores import ErrorDeDominio
+from prep.web.paginas import requiere_permiso
 
 RECIENTES = 15
 _FORMULARIOS = {"qr": FormularioQR, "clave": FormularioClave, "sin_acta": FormularioSinActa}

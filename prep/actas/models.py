@@ -1,5 +1,5 @@
-"""The acta record. Only the domain services of `prep.actas.servicios` (and, later, of each
-phase) change its state."""
+"""The acta record. Only `prep.actas.transiciones` writes its state (creation and every change,
+each with its bitácora entry); the phases' services call it."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,8 +18,8 @@ class Acta(models.Model):
         CAPTURADA_1 = "capturada_1", _("capturada una vez")
         CAPTURADA_2 = "capturada_2", _("capturada dos veces")
         EN_CONFLICTO = "en_conflicto", _("en conflicto")
+        # Also once a corte has published it: publication is the corte's fact, not a state.
         VERIFICADA = "verificada", _("verificada")
-        PUBLICADA = "publicada", _("publicada")
         SIN_ACTA = "sin_acta", _("sin acta")
         FUERA_DE_CATALOGO = "fuera_de_catalogo", _("fuera de catálogo")
 

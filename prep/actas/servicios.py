@@ -9,14 +9,18 @@ from django.db import transaction
 
 from prep import reloj
 from prep.actas.models import Acta
-from prep.bitacora.servicios import registrar
+from prep.actas.transiciones import aplicar, crear
+from prep.actas.veredicto import verificar
 from prep.catalogo.claves import normalizar_clave
+from prep.catalogo.consultas import columnas_de
 from prep.catalogo.models import ActaEsperada, Eleccion
 from prep.cuentas.identidad import SISTEMA, Actor
+from prep.errores import Codigo, ErrorDeDominio
 from prep.reglas.acta import CausaSinActa
 from prep.reglas.cifras import Cifra, validar
 
-# Figures of the acta that are not vote fields (spec/actas.md), by their CSV column.
+# Figures of the acta that are not vote fields (row columns of the INE layout,
+# prep.publicacion.base_ine.columnas), by their CSV column.
 CAMPOS_ACTA = (
     "TOTAL_BOLETAS_SOBRANTES",
     "TOTAL_PERSONAS_VOTARON",
@@ -24,23 +28,6 @@ CAMPOS_ACTA = (
     "TOTAL_VOTOS_SACADOS",
     "TOTAL_VOTOS_ASENTADO",
 )
-
-
-class ErrorDeDominio(ValueError):
-    """A request the domain refuses; the message is for the user, in Spanish. `codigo` and
-    `estado` are what the API answers with."""
-
-    def __init__(self, mensaje: str, codigo: str = "rechazado", estado: int = 409) -> None:
-        super().__init__(mensaje)
-        self.codigo = codigo
-        self.estado = estado
-
-
-class SinPermiso(ErrorDeDominio):
-    """The actor's role or centro does not allow the action."""
-
-    def __init__(self, mensaje: str = "su rol o su centro no permite esta acción") -> None:
-        super().__init__(mensaje, "sin_permiso", 403)
 
 
 @dataclass(frozen=True)
@@ -53,11 +40,6 @@ class CifrasActa:
     def a_json(self) -> dict:
         """The figures as stored in `Acta.cifras`."""
         return {"votos": dict(self.votos), **dict(self.otras)}
-
-
-def columnas_de(eleccion: Eleccion) -> list[str]:
-    """The vote columns of an election, in acta order."""
-    return list(eleccion.columnas.order_by("orden").values_list("clave", flat=True))
 
 
 def validar_cifras(cifras: CifrasActa, columnas: list[str]) -> CifrasActa:
@@ -80,7 +62,7 @@ def validar_cifras(cifras: CifrasActa, columnas: list[str]) -> CifrasActa:
             except ValueError as exc:
                 errores.append(f"{clave}: {exc}")
     if errores:
-        raise ErrorDeDominio("; ".join(errores))
+        raise ErrorDeDominio("; ".join(errores), Codigo.CIFRAS_INVALIDAS)
     return CifrasActa({c: votos[c] for c in columnas}, otras)
 
 
@@ -105,38 +87,41 @@ def registrar_resultado(
     actor: Actor = SISTEMA,
 ) -> Acta:
     """Record the verified figures of an acta esperada (it becomes `verificada`), with its
-    bitácora entry in the same transaction: the direct load, outside the CATD/CCV flow.
+    bitácora entry and the rules' verdict in the same transaction: the direct load, outside the
+    CATD/CCV flow.
 
+    Only from the states `transiciones.CARGA_DIRECTA` names, or on a verificada acta (new
+    figures replace the old); an acta whose capture has begun refuses it (estado_invalido).
     `momento` is the verification time; acopio and captura default to it.
     """
     columnas = columnas if columnas is not None else columnas_de(acta_esperada.eleccion)
     cifras = validar_cifras(cifras, columnas)
     momento = momento or reloj.ahora()
     if not (acopio or momento) <= (captura or momento) <= momento:
-        raise ErrorDeDominio("las horas deben cumplir acopio ≤ captura ≤ verificación")
+        raise ErrorDeDominio(
+            "las horas deben cumplir acopio ≤ captura ≤ verificación", Codigo.DATOS_INVALIDOS
+        )
     with transaction.atomic():
         acta = acta_bloqueada(acta_esperada)
         datos = cifras.a_json()
         if acta.estado == Acta.Estado.VERIFICADA and acta.cifras == datos:
             return acta
-        antes = {"estado": acta.estado, "cifras": acta.cifras}
-        acta.estado = Acta.Estado.VERIFICADA
-        acta.cifras = datos
-        acta.causa_sin_acta = ""
-        acta.fecha_hora_acopio = acta.fecha_hora_acopio or acopio or momento
-        acta.fecha_hora_captura = acta.fecha_hora_captura or captura or momento
-        acta.fecha_hora_verificacion = momento
-        acta.origen = origen
-        acta.digitalizacion = digitalizacion
-        acta.save()
-        registrar(
-            actor.nombre,
+        return verificar(
+            acta,
+            actor,
             "actas.registrar_resultado",
-            f"acta:{acta.pk}",
-            antes,
-            {"estado": acta.estado, "cifras": datos},
-        )
-    return acta
+            datos,
+            estado=Acta.Estado.VERIFICADA,
+            detalle={"carga_directa": True},
+            columnas=columnas,
+            momento=momento,
+            carga_directa=True,
+            causa_sin_acta="",
+            fecha_hora_acopio=acta.fecha_hora_acopio or acopio or momento,
+            fecha_hora_captura=acta.fecha_hora_captura or captura or momento,
+            origen=origen,
+            digitalizacion=digitalizacion,
+        ).acta
 
 
 def registrar_sin_acta(
@@ -147,9 +132,6 @@ def registrar_sin_acta(
     actor: Actor = SISTEMA,
 ) -> Acta:
     """R6: the paquete reached the CATD without the Acta PREP (one bitácora entry)."""
-    # transiciones imports this module (ErrorDeDominio): import it when first needed.
-    from prep.actas.transiciones import aplicar
-
     causa = CausaSinActa(causa)
     momento = momento or reloj.ahora()
     with transaction.atomic():
@@ -159,7 +141,8 @@ def registrar_sin_acta(
         if acta.estado not in (Acta.Estado.ESPERADA, Acta.Estado.ACOPIADA, Acta.Estado.SIN_ACTA):
             raise ErrorDeDominio(
                 f"el acta {acta_esperada.clave} ya tiene imagen o cifras; no puede registrarse"
-                " como Sin Acta"
+                " como Sin Acta",
+                Codigo.ESTADO_INVALIDO,
             )
         return aplicar(
             acta,
@@ -189,28 +172,17 @@ def registrar_fuera_de_catalogo(
     """
     identificacion = normalizar_clave(identificacion)
     if not identificacion:
-        raise ErrorDeDominio("falta la identificación leída del acta fuera de catálogo")
-    momento = momento or reloj.ahora()
-    with transaction.atomic():
-        # Race-safe thanks to the constraint `fuera_de_catalogo_unica`: the losing insert fails
-        # inside get_or_create's own savepoint, which then returns the winner's record.
-        acta, creada = Acta.objects.get_or_create(
-            eleccion=eleccion,
-            acta_esperada=None,
-            identificacion=identificacion,
-            defaults={"estado": Acta.Estado.FUERA_DE_CATALOGO, "fecha_hora_acopio": momento},
+        raise ErrorDeDominio(
+            "falta la identificación leída del acta fuera de catálogo", Codigo.DATOS_INVALIDOS
         )
-        if creada:
-            registrar(
-                actor.nombre,
-                "acta.fuera_de_catalogo",
-                f"acta:{acta.pk}",
-                None,
-                {
-                    "eleccion": eleccion.tipo,
-                    "identificacion": identificacion,
-                    "estado": acta.estado,
-                    "fecha_hora_acopio": momento.isoformat(),
-                },
-            )
+    momento = momento or reloj.ahora()
+    # Race-safe thanks to the constraint `fuera_de_catalogo_unica` (see `transiciones.crear`).
+    acta, _creada = crear(
+        actor,
+        "acta.fuera_de_catalogo",
+        Acta.Estado.FUERA_DE_CATALOGO,
+        buscar={"eleccion": eleccion, "acta_esperada": None, "identificacion": identificacion},
+        detalle={"eleccion": eleccion.tipo, "identificacion": identificacion},
+        fecha_hora_acopio=momento,
+    )
     return acta

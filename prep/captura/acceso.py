@@ -6,11 +6,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from prep.actas.models import Acta
-from prep.actas.servicios import ErrorDeDominio, SinPermiso
+from prep.cuentas import alcance
 from prep.cuentas.acceso import exigir as exigir_permiso
 from prep.cuentas.acceso import exigir_alcance
 from prep.cuentas.identidad import Actor
 from prep.cuentas.permisos import Permiso
+from prep.errores import Codigo, ErrorDeDominio, SinPermiso
 
 _SECCION = "acta_esperada__casilla__seccion"
 
@@ -26,7 +27,8 @@ def exigir(actor: Actor | None, permiso: Permiso, acta: Acta | None = None) -> A
     if acta is not None:
         if acta.acta_esperada_id is None:
             raise ErrorDeDominio(
-                _("un acta fuera de catálogo no se captura ni se verifica"), "fuera_de_catalogo"
+                _("un acta fuera de catálogo no se captura ni se verifica"),
+                Codigo.ACTA_FUERA_DE_CATALOGO,
             )
         esperada = acta.acta_esperada
         exigir_alcance(
@@ -36,15 +38,8 @@ def exigir(actor: Actor | None, permiso: Permiso, acta: Acta | None = None) -> A
 
 
 def filtro_alcance(actor: Actor) -> Q:
-    """`en_alcance` as a filter on actas: those of the distritos the actor's centro serves."""
-    if actor.centro is None:
-        return Q()
-    distritos = list(actor.centro.distritos.values_list("id", flat=True))
-    if not distritos:
-        return Q()
-    return Q(**{f"{_SECCION}__distrito_local__in": distritos}) | Q(
-        **{f"{_SECCION}__distrito_federal__in": distritos}
-    )
+    """The actas in the actor's centro's scope, as a filter on actas."""
+    return alcance.filtro_alcance(actor.centro, _SECCION)
 
 
 def obtener_acta(pk: int, *, bloquear: bool = False) -> Acta:
@@ -56,7 +51,7 @@ def obtener_acta(pk: int, *, bloquear: bool = False) -> Acta:
     try:
         return consulta.get(pk=pk)
     except Acta.DoesNotExist:
-        raise ErrorDeDominio(_("no existe el acta %(pk)s") % {"pk": pk}, "no_existe", 404) from None
+        raise ErrorDeDominio(_("no existe el acta %(pk)s") % {"pk": pk}, Codigo.NO_EXISTE) from None
 
 
 def acta_de_pagina(actor: Actor, pk: int, permiso: Permiso) -> Acta:

@@ -7,12 +7,12 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from prep.api import ERRORES, identificador
 from prep.captura import servicios
 from prep.captura.acceso import obtener_acta
 from prep.captura.presentacion import asignada
-from prep.cuentas.acceso import con_permiso
 from prep.cuentas.permisos import Permiso
+from prep.web.autenticacion import con_permiso
+from prep.web.errores import ERRORES, identificador
 
 router = Router(tags=["captura"], auth=con_permiso(Permiso.CAPTURA))
 

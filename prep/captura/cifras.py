@@ -7,8 +7,9 @@ one flat namespace (column keys are parties, combinations, NO_REGISTRADAS and NU
 
 from django.utils.translation import gettext as _
 
-from prep.actas.servicios import CAMPOS_ACTA, CifrasActa, ErrorDeDominio, validar_cifras
+from prep.actas.servicios import CAMPOS_ACTA, CifrasActa, validar_cifras
 from prep.catalogo.models import ColumnaVoto, Eleccion
+from prep.errores import Codigo, ErrorDeDominio
 from prep.reglas.cifras import como_json, validar
 
 TOTAL_ASENTADO = "TOTAL_VOTOS_ASENTADO"
@@ -29,21 +30,19 @@ def leer_cifras(datos: object, columnas: list[str]) -> dict:
     if not isinstance(datos, dict) or not isinstance(datos.get("votos"), dict):
         raise ErrorDeDominio(
             _("las cifras deben traer «votos»: un valor por cada columna de la elección"),
-            "cifras_invalidas",
-            422,
+            Codigo.CIFRAS_INVALIDAS,
         )
     otras = {k: v for k, v in datos.items() if k != "votos"}
     faltan = [c for c in CAMPOS_ACTA if c not in otras]
     if faltan:
         raise ErrorDeDominio(
             _("faltan cifras del acta: %(campos)s") % {"campos": ", ".join(faltan)},
-            "cifras_invalidas",
-            422,
+            Codigo.CIFRAS_INVALIDAS,
         )
     try:
         cifras = validar_cifras(CifrasActa(datos["votos"], otras), columnas)
     except ErrorDeDominio as exc:
-        raise ErrorDeDominio(str(exc), "cifras_invalidas", 422) from exc
+        raise ErrorDeDominio(str(exc), Codigo.CIFRAS_INVALIDAS) from exc
     return a_json(cifras)
 
 

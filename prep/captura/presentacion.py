@@ -4,9 +4,9 @@ Blind: never the other capture, nor whether there is one."""
 from django.urls import reverse
 
 from prep.actas.models import Acta
-from prep.actas.servicios import columnas_de
 from prep.captura.cifras import campos, etiquetas
 from prep.captura.models import Asignacion
+from prep.catalogo.consultas import columnas_de
 
 
 def imagen_url(sha256: str) -> str:

@@ -15,15 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prep.actas.models import Acta
-from prep.actas.servicios import ErrorDeDominio, columnas_de
 from prep.actas.transiciones import aplicar
+from prep.actas.veredicto import verificar
 from prep.captura.acceso import exigir, obtener_acta
 from prep.captura.cifras import campos, diferencias, leer_cifras
 from prep.captura.cola import POR_CAPTURAR, candidatas, capturas_de, ronda_actual
 from prep.captura.models import Asignacion, Captura
+from prep.catalogo.consultas import columnas_de
 from prep.cuentas.identidad import SISTEMA, Actor
 from prep.cuentas.permisos import Permiso
-from prep.verificacion.servicios import verificar
+from prep.errores import Codigo, ErrorDeDominio
 
 # Claims lost to a concurrent capturista before giving up (each loss means the queue moved).
 INTENTOS = 5
@@ -69,7 +70,7 @@ def siguiente_acta(actor: Actor) -> Asignacion | None:
         except IntegrityError:
             continue
     raise ErrorDeDominio(
-        _("la cola de captura está muy concurrida; intente de nuevo"), "cola_ocupada", 503
+        _("la cola de captura está muy concurrida; intente de nuevo"), Codigo.COLA_OCUPADA
     )
 
 
@@ -100,13 +101,13 @@ def capturar(acta: Acta, actor: Actor, datos: object) -> Captura:
                     "usted ya capturó esta acta; la otra captura debe hacerla otra persona y la"
                     " suya no puede cambiarse"
                 ),
-                "captura_repetida",
+                Codigo.CAPTURA_REPETIDA,
             )
         if acta.estado not in POR_CAPTURAR:
             raise ErrorDeDominio(
                 _("el acta está «%(estado)s» y no espera captura")
                 % {"estado": acta.get_estado_display()},
-                "estado_invalido",
+                Codigo.ESTADO_INVALIDO,
             )
         _exigir_asignacion(acta, actor)
         numero = Captura.Numero.PRIMERA if 1 not in capturas else Captura.Numero.SEGUNDA
@@ -142,7 +143,7 @@ def _exigir_asignacion(acta: Acta, actor: Actor) -> None:
     if asignacion is None or asignacion.usuario_id != actor.usuario_id:
         raise ErrorDeDominio(
             _("esta acta no le está asignada; pida la siguiente acta de la cola"),
-            "sin_asignacion",
+            Codigo.SIN_ASIGNACION,
         )
 
 

@@ -8,14 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from prep.actas.servicios import ErrorDeDominio, SinPermiso
 from prep.captura import servicios
 from prep.captura.acceso import acta_de_pagina
 from prep.captura.formularios import FormularioCaptura
 from prep.captura.models import Asignacion
 from prep.captura.presentacion import asignada, para_capturar
-from prep.cuentas.acceso import requiere_permiso
 from prep.cuentas.permisos import Permiso
+from prep.errores import ErrorDeDominio, SinPermiso
+from prep.web.paginas import requiere_permiso
 
 PARCIAL, PAGINA = "captura/_trabajo.html", "captura/inicio.html"
 

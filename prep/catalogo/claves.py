@@ -1,11 +1,62 @@
-"""Finding actas esperadas by the CLAVE_ACTA printed on the acta, its QR label or typed."""
+"""The key formats of the catálogo (docs/catalogo.md, `casillas.csv`; the QR label:
+docs/digitalizacion.md), built and parsed only here: CLAVE_CASILLA,
+CLAVE_ACTA and the payload of an acta's QR label.
+
+Pure Python (no Django), so the models, digitalización's QR reading and the synthetic-election
+generator share it.
+"""
 
 import re
+from typing import NamedTuple
 
-from prep.catalogo.models import ActaEsperada
+# CLAVE_CASILLA: entidad(2) sección(4) tipo de casilla(1) número(2) ext_contigua(2).
+_CASILLA = r"(\d{2})(\d{4})([A-Z])(\d{2})(\d{2})"
+_CLAVE_CASILLA = re.compile(_CASILLA)
+# CLAVE_ACTA: CLAVE_CASILLA + tipo de acta.
+_CLAVE_ACTA = re.compile(_CASILLA + r"([0-9A-Z]{1,8})")
 
-# entidad(2) sección(4) tipo(1) número(2) ext_contigua(2) tipo de acta.
-_CLAVE_ACTA = re.compile(r"(\d{2})(\d{4})([A-Z])(\d{2})(\d{2})([0-9A-Z]{1,8})")
+# QR payload: `PREP|<elección>|<CLAVE_ACTA>`, e.g. `PREP|GOB|040001B010005`.
+PREFIJO_QR = "PREP"
+SEPARADOR_QR = "|"
+
+
+class PartesClave(NamedTuple):
+    """The fields a CLAVE_CASILLA or CLAVE_ACTA is made of (`tipo_acta` empty in the first)."""
+
+    entidad: int
+    seccion: int
+    tipo_casilla: str
+    numero: int
+    ext_contigua: int
+    tipo_acta: str = ""
+
+
+def clave_casilla(entidad: int, seccion: int, tipo: str, numero: int, ext_contigua: int) -> str:
+    """CLAVE_CASILLA of a casilla whose fields are within the catálogo's ranges."""
+    return f"{entidad:02d}{seccion:04d}{tipo}{numero:02d}{ext_contigua:02d}"
+
+
+def clave_acta(clave_de_casilla: str, tipo_acta: str) -> str:
+    """CLAVE_ACTA: the casilla's CLAVE_CASILLA followed by the tipo de acta."""
+    return clave_de_casilla + tipo_acta
+
+
+def partes_de_casilla(clave: str) -> PartesClave:
+    """The fields of a CLAVE_CASILLA (already normalized); ValueError if it has not its form."""
+    return _partes(_CLAVE_CASILLA, clave, "CLAVE_CASILLA")
+
+
+def partes_de_acta(clave: str) -> PartesClave:
+    """The fields of a CLAVE_ACTA (already normalized); ValueError if it has not its form."""
+    return _partes(_CLAVE_ACTA, clave, "CLAVE_ACTA")
+
+
+def _partes(forma: re.Pattern, clave: str, nombre: str) -> PartesClave:
+    partes = forma.fullmatch(clave)
+    if partes is None:
+        raise ValueError(f"no tiene la forma de una {nombre}: {clave!r}")
+    entidad, seccion, tipo, numero, ext_contigua, *tipo_acta = partes.groups()
+    return PartesClave(int(entidad), int(seccion), tipo, int(numero), int(ext_contigua), *tipo_acta)
 
 
 def normalizar_clave(texto: str) -> str:
@@ -13,21 +64,24 @@ def normalizar_clave(texto: str) -> str:
     return re.sub(r"[\s'\"-]", "", texto or "").upper()
 
 
-def actas_con_clave(clave: str, eleccion: str = "") -> list[ActaEsperada]:
-    """The actas esperadas with that CLAVE_ACTA (of that election type, if given). More than
-    one means the key alone is ambiguous (same tipo de acta in two elections)."""
-    partes = _CLAVE_ACTA.fullmatch(normalizar_clave(clave))
-    if partes is None:
-        return []
-    entidad, seccion, tipo, numero, ext_contigua, tipo_acta = partes.groups()
-    consulta = ActaEsperada.objects.select_related("eleccion", "casilla__seccion").filter(
-        casilla__seccion__entidad__clave=int(entidad),
-        casilla__seccion__numero=int(seccion),
-        casilla__tipo=tipo,
-        casilla__numero=int(numero),
-        casilla__ext_contigua=int(ext_contigua),
-        tipo_acta=tipo_acta,
-    )
-    if eleccion:
-        consulta = consulta.filter(eleccion__tipo=eleccion)
-    return list(consulta.order_by("pk")[:5])
+def carga_qr(eleccion: str, clave: str) -> str:
+    """The text an acta's QR label encodes; ValueError if a part is empty or holds the
+    separator (the label could not be read back)."""
+    if not eleccion or not clave or SEPARADOR_QR in eleccion or SEPARADOR_QR in clave:
+        raise ValueError(f"elección y clave no caben en un código QR: {eleccion!r}, {clave!r}")
+    return SEPARADOR_QR.join((PREFIJO_QR, eleccion, clave))
+
+
+def parece_carga_qr(texto: str) -> bool:
+    """Whether a scanned or typed text is meant as a QR payload (it starts with `PREP|` in any
+    case), well formed or not: tells a payload from a typed CLAVE_ACTA."""
+    return texto.upper().startswith(PREFIJO_QR + SEPARADOR_QR)
+
+
+def interpretar_carga_qr(texto: str) -> tuple[str, str]:
+    """(elección, clave) of a decoded QR payload; ValueError if it is not one. The clave is as
+    printed: whether it is a CLAVE_ACTA of the catálogo is for the caller to find out."""
+    partes = texto.split(SEPARADOR_QR)
+    if len(partes) != 3 or partes[0] != PREFIJO_QR or not partes[1] or not partes[2]:
+        raise ValueError(f"código QR que no es de un acta PREP: {texto!r}")
+    return partes[1], partes[2]

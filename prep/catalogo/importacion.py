@@ -12,10 +12,9 @@ from pathlib import Path
 from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import PROTECT, Model
 from django.utils.translation import gettext as _
 
-from prep.actas.models import Acta
 from prep.catalogo.lectura import (
     Catalogo,
     DatosCasilla,
@@ -40,7 +39,6 @@ from prep.catalogo.models import (
     ProcesoElectoral,
     Seccion,
 )
-from prep.cuentas.models import Centro
 
 # Catalog tables in display order, for summaries.
 MODELOS = (
@@ -86,21 +84,13 @@ def _revisar_base(reemplazar: bool) -> bool:
             " --reemplazar para sustituirlo mientras no haya actas registradas."
         )
         raise ErrorDeImportacion(motivo % datos)
-    if Centro.distritos.through.objects.exists():
-        raise ErrorDeImportacion(
-            _(
-                "No se puede reemplazar el catálogo (%(proceso)s): hay centros con distritos"
-                " asignados, que perderían su alcance. Quite esas asignaciones primero."
-            )
-            % datos
-        )
-    registradas = Acta.objects.count()
-    if registradas:
+    registros = _registros_dependientes()
+    if registros:
         motivo = _(
-            "No se puede reemplazar el catálogo (%(proceso)s): ya hay %(n)d actas registradas"
-            " con él. No se importó nada."
+            "No se puede reemplazar el catálogo (%(proceso)s): ya hay registros hechos con él"
+            " (%(registros)s), que perderían su referencia. No se importó nada."
         )
-        raise ErrorDeImportacion(motivo % {**datos, "n": registradas})
+        raise ErrorDeImportacion(motivo % {**datos, "registros": "; ".join(registros)})
     return True
 
 
@@ -127,6 +117,53 @@ def dependientes(modelos: Iterable[type[Model]]) -> list[type[Model]]:
     return sorted(incluidos, key=lambda m: m._meta.db_table)
 
 
+def _registros_dependientes() -> list[str]:
+    """The rows made with the catálogo that replacing it would break, each as "N <name>".
+
+    Found through the model registry, so the catálogo does not import the phases that record
+    against it. A row that refers to the catálogo (or to an acta) with PROTECT blocks: an acta,
+    an acopio, an image, a captura. So does a many-to-many assignment to its rows: a centro
+    that lost its distritos would serve the whole entidad. What merely hangs from the catálogo
+    with CASCADE (the publication calendar) goes with it, as Django's own deletion would do.
+    """
+    afectados = set(dependientes(MODELOS))
+    registros = []
+    for modelo in afectados:
+        opciones = modelo._meta
+        if opciones.app_label == ProcesoElectoral._meta.app_label:
+            continue
+        if opciones.auto_created:
+            n = modelo._default_manager.count()
+        else:
+            protegidos = [
+                campo.name
+                for campo in opciones.get_fields()
+                if (campo.many_to_one or (campo.one_to_one and campo.concrete))
+                and campo.related_model in afectados
+                and campo.remote_field.on_delete is PROTECT
+            ]
+            if not protegidos:
+                continue
+            vacios = {f"{campo}__isnull": True for campo in protegidos}
+            n = modelo._default_manager.exclude(**vacios).count()
+        if n:
+            registros.append(f"{n} {_nombre(modelo, n)}")
+    return sorted(registros, key=lambda r: r.split(" ", 1)[1])
+
+
+def _nombre(modelo: type[Model], n: int) -> str:
+    opciones = modelo._meta
+    if opciones.auto_created:
+        # The table of a many-to-many field, e.g. the distritos each centro serves.
+        duenio = opciones.auto_created._meta
+        campo = next(c for c in duenio.many_to_many if c.remote_field.through is modelo)
+        return _("asignaciones de %(campo)s a %(modelos)s") % {
+            "campo": campo.verbose_name,
+            "modelos": duenio.verbose_name_plural,
+        }
+    return str(opciones.verbose_name if n == 1 else opciones.verbose_name_plural)
+
+
 def vaciar_catalogo() -> None:
     """Delete the whole catálogo and every acta recorded against it.
 
@@ -135,7 +172,7 @@ def vaciar_catalogo() -> None:
     """
     # Django's flush SQL: one TRUNCATE on PostgreSQL, plain DELETEs on SQLite. QuerySet.delete()
     # would load every row into memory to honour the PROTECT foreign keys.
-    modelos = dependientes((Acta, *MODELOS))
+    modelos = dependientes(MODELOS)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # TRUNCATE refuses tables with deferred foreign-key checks still pending in this

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from prep.catalogo.claves import clave_acta, clave_casilla
 from prep.reglas.cifras import Prevalece
 from prep.reglas.configuracion import ConfiguracionReglas, Inconsistencias, Representantes
 
@@ -168,11 +169,6 @@ class Casilla(models.Model):
         )
 
 
-def clave_casilla(entidad: int, seccion: int, tipo: str, numero: int, ext_contigua: int) -> str:
-    """CLAVE_CASILLA as spec/actas.md builds it."""
-    return f"{entidad:02d}{seccion:04d}{tipo}{numero:02d}{ext_contigua:02d}"
-
-
 class Eleccion(models.Model):
     """One election of the process, with its rule settings."""
 
@@ -325,4 +321,4 @@ class ActaEsperada(models.Model):
     @property
     def clave(self) -> str:
         """CLAVE_ACTA: CLAVE_CASILLA + tipo de acta."""
-        return f"{self.casilla.clave}{self.tipo_acta}"
+        return clave_acta(self.casilla.clave, self.tipo_acta)

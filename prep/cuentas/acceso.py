@@ -1,24 +1,16 @@
-"""Least privilege at the door of every page and endpoint, checked on the server.
+"""Least privilege, as the domain states it: which permission an actor needs, why it is
+refused, and whether an acta lies in its centro's scope.
 
-Pages use `@requiere_permiso(Permiso.X)`; API routers and operations use
-`auth=con_permiso(Permiso.X)`, which refuses a role without the permission before the request
-body is even read. Domain services check again (`exigir`, `exigir_alcance`), with the centro's
-scope: the door keeps the wrong role out, the service the wrong acta.
+The web layer checks the role at the door (`prep.web.paginas.requiere_permiso`,
+`prep.web.autenticacion.con_permiso`); domain services check again (`exigir`, `exigir_alcance`),
+with the centro's scope: the door keeps the wrong role out, the service the wrong acta.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-
-from prep.actas.servicios import SinPermiso
-from prep.api import SesionUsuario, TokenDispositivo
 from prep.catalogo.models import Seccion
-from prep.cuentas.identidad import Actor, actor_de_usuario
-from prep.cuentas.permisos import Permiso, en_alcance
-from prep.cuentas.rechazos import anotar
+from prep.cuentas.alcance import en_alcance
+from prep.cuentas.identidad import Actor
+from prep.cuentas.permisos import Permiso
+from prep.errores import SinPermiso
 
 # What each permission lets one do, as refusals name it.
 DESCRIPCION: dict[Permiso, str] = {
@@ -59,52 +51,3 @@ def exigir_alcance(actor: Actor, seccion: Seccion, que: str) -> None:
         raise SinPermiso(
             f"{que} pertenece a un distrito que no atiende el centro {actor.centro.clave}"
         )
-
-
-class _ConPermiso:
-    """Authentication that also demands one permission: a known actor without it gets 403."""
-
-    def __init__(self, permiso: Permiso) -> None:
-        self.permiso = permiso
-        super().__init__()
-
-    def authenticate(self, request: HttpRequest, clave):
-        actor = super().authenticate(request, clave)
-        if actor is not None:
-            exigir(actor, self.permiso)
-        return actor
-
-
-class TokenConPermiso(_ConPermiso, TokenDispositivo):
-    """A device's bearer token, for one permission."""
-
-
-class SesionConPermiso(_ConPermiso, SesionUsuario):
-    """A person's session (CSRF checked), for one permission."""
-
-
-def con_permiso(permiso: Permiso) -> list:
-    """The `auth=` of a ninja router or operation that requires `permiso`."""
-    return [TokenConPermiso(permiso), SesionConPermiso(permiso)]
-
-
-def requiere_permiso(permiso: Permiso) -> Callable:
-    """Decorate a page view: anonymous users go to the login page, users whose role lacks the
-    permission get a 403 page in Spanish; otherwise `request.actor` is set."""
-
-    def decorador(vista: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(vista)
-        def envuelta(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            actor = actor_de_usuario(request.user)
-            if actor is None or not actor.puede(permiso):
-                motivo = negativa(actor, permiso)
-                anotar(request, "sin_permiso", motivo)
-                return render(request, "prep/prohibido.html", {"motivo": motivo}, status=403)
-            request.actor = actor
-            return vista(request, *args, **kwargs)
-
-        return envuelta
-
-    return decorador

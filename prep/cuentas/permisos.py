@@ -1,4 +1,4 @@
-"""Least privilege: which role may do what, and over which actas (its centro's scope).
+"""Least privilege: which role may do what (the centro's scope is `prep.cuentas.alcance`).
 
 Every view and API endpoint asks `puede()`; the table below is the single source of truth, and
 the permissions-matrix test walks it.
@@ -56,14 +56,3 @@ def puede(usuario, permiso: Permiso) -> bool:
     """True when the user's role grants the permission."""
     rol = rol_de(usuario)
     return rol is not None and rol in PERMISOS[permiso]
-
-
-def en_alcance(centro, seccion) -> bool:
-    """True when the centro serves the sección's distrito (a centro with no distritos serves the
-    whole entidad). `centro` None (administrador, auditor) has no operational scope limit."""
-    if centro is None:
-        return True
-    distritos = set(centro.distritos.values_list("id", flat=True))
-    return not distritos or bool(
-        {seccion.distrito_local_id, seccion.distrito_federal_id} & distritos
-    )

@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from prep.actas.servicios import ErrorDeDominio
 from prep.bitacora.servicios import registrar
 from prep.catalogo.models import Distrito
 from prep.cuentas.identidad import Actor
 from prep.cuentas.models import Centro, Dispositivo, Perfil, Rol
+from prep.errores import Codigo, ErrorDeDominio
 
 ROLES_SIN_CENTRO = frozenset({Rol.ADMINISTRADOR, Rol.AUDITOR})
 _CLAVE_CENTRO = re.compile(r"[A-Za-z0-9_-]+")
@@ -265,7 +265,7 @@ def emitir_dispositivo(
     if centro is None:
         p.agregar("centro", f"no existe el centro «{clave_centro}»")
     if p:
-        raise ErrorDeDominio(p.texto(), "datos_invalidos", 422)
+        raise ErrorDeDominio(p.texto(), Codigo.DATOS_INVALIDOS)
     token = Dispositivo.nuevo_token()
     with transaction.atomic():
         dispositivo = Dispositivo.objects.create(
@@ -287,7 +287,7 @@ def revocar_dispositivo(actor: Actor, nombre: str) -> tuple[Dispositivo, bool]:
     with transaction.atomic():
         dispositivo = Dispositivo.objects.select_for_update().filter(nombre=nombre.strip()).first()
         if dispositivo is None:
-            raise ErrorDeDominio(f"no existe el dispositivo «{nombre}»", "no_existe", 404)
+            raise ErrorDeDominio(f"no existe el dispositivo «{nombre}»", Codigo.NO_EXISTE)
         if dispositivo.revocado is not None:
             return dispositivo, False
         dispositivo.revocado = timezone.now()

@@ -1,6 +1,6 @@
 """Where a difusor receives its cortes (its `destino`) and how its credentials are read.
 
-Two channels (spec difusion.md, «Transfer»):
+Two channels (docs/difusion.md, «Envío de cada corte»):
 
     sftp://usuario@servidor:22/ruta/de/la/bandeja     the package lands in that folder
     s3://bucket/prefijo?endpoint=https://…&region=…    the corte's files, ready to serve

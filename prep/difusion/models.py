@@ -41,8 +41,8 @@ class Difusor(models.Model):
         blank=True,
         help_text=_("la llave pública del servidor (línea de known_hosts sin el nombre), fijada"),
     )
-    # Monitoring (spec D6–D8): consecutive failed periods, and the notice the site shows once
-    # the difusor was cut off.
+    # Monitoring (docs/difusion.md, D6–D8): consecutive failed periods, and the notice the site
+    # shows once the difusor was cut off.
     fallos = models.PositiveSmallIntegerField(_("periodos fallidos seguidos"), default=0)
     aviso = models.CharField(_("aviso publicado"), max_length=300, blank=True)
 
@@ -56,7 +56,8 @@ class Difusor(models.Model):
 
 
 class Envio(models.Model):
-    """One attempt to push a corte to a difusor (spec D6: the package was delivered)."""
+    """One attempt to push a corte to a difusor (docs/difusion.md, D6: the package was
+    delivered)."""
 
     difusor = models.ForeignKey(Difusor, on_delete=models.PROTECT, related_name="envios")
     corte = models.PositiveIntegerField(_("corte"))

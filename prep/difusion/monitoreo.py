@@ -1,4 +1,5 @@
-"""Each period, check every active difusor's public site against the newest corte (spec D6–D8).
+"""Each period, check every active difusor's public site against the newest corte
+(docs/difusion.md, D6–D8).
 
 For the newest corte published, every active difusor that was sent it is asked for
 `<url>/ultimo/manifest.json` (bypassing caches). The period is correct only if it serves that

@@ -17,16 +17,14 @@ difusor can compare the package it got with the institute's by SHA-256.
 import gzip
 import hashlib
 import io
-import os
 import tarfile
-import tempfile
 from contextlib import nullcontext
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from prep.actas.servicios import ErrorDeDominio
-from prep.publicacion.corte import sincronizar
+from prep.archivos import escribir_atomico
+from prep.errores import Codigo, ErrorDeDominio
 from prep.publicacion.manifiesto import (
     FIRMA,
     LLAVE_PUBLICA,
@@ -73,8 +71,7 @@ def comprimido(destino: Path) -> bool:
     raise ErrorDeDominio(
         _("el paquete %(p)s debe terminar en .tar.gz (o .tgz, comprimido) o en .tar")
         % {"p": destino.name},
-        "nombre_de_paquete",
-        422,
+        Codigo.NOMBRE_DE_PAQUETE,
     )
 
 
@@ -147,20 +144,18 @@ def empaquetar(carpeta: Path, destino: Path, *, diferencias: bool = False) -> Pa
     if not CARPETA_DE_CORTE.fullmatch(carpeta.name):
         raise ErrorDeDominio(
             _("%(c)s no es la carpeta de un corte (AAAAMMDD_HHMM_PREP)") % {"c": carpeta},
-            "no_es_corte",
-            422,
+            Codigo.NO_ES_CORTE,
         )
     destino = destino.resolve()
     if destino.is_relative_to(carpeta):
         raise ErrorDeDominio(
             _("el paquete no puede escribirse dentro del corte que empaqueta"),
-            "paquete_en_corte",
-            422,
+            Codigo.PAQUETE_EN_CORTE,
         )
     try:
         informe = verificar_carpeta(carpeta)
     except EntradaIlegible as exc:
-        raise ErrorDeDominio(str(exc), "no_es_corte", 422) from exc
+        raise ErrorDeDominio(str(exc), Codigo.NO_ES_CORTE) from exc
     if not informe.integro:
         raise ErrorDeDominio(
             "\n".join(
@@ -169,8 +164,7 @@ def empaquetar(carpeta: Path, destino: Path, *, diferencias: bool = False) -> Pa
                     *(str(falla) for falla in informe.fallas),
                 ]
             ),
-            "corte_alterado",
-            409,
+            Codigo.CORTE_ALTERADO,
         )
     datos = (carpeta / MANIFIESTO).read_bytes()
     firma = (carpeta / FIRMA).read_bytes()
@@ -185,8 +179,7 @@ def empaquetar(carpeta: Path, destino: Path, *, diferencias: bool = False) -> Pa
             raise ErrorDeDominio(
                 _("el paquete de diferencias del corte %(c)s necesita el corte anterior junto a él")
                 % {"c": carpeta.name},
-                "sin_anterior",
-                409,
+                Codigo.SIN_ANTERIOR,
             )
         iguales = sin_cambio(manifiesto, anterior)
         archivos = tuple(a for a in archivos if a not in iguales)
@@ -199,40 +192,30 @@ def empaquetar(carpeta: Path, destino: Path, *, diferencias: bool = False) -> Pa
     carpetas = _carpetas([*miembros, *pequenos])
 
     destino.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporal = tempfile.mkstemp(prefix=f".{destino.name}.", dir=destino.parent)
-    try:
-        os.fchmod(descriptor, 0o644)
-        with os.fdopen(descriptor, "wb") as crudo:
-            # No file name nor date in the gzip header: the bytes depend only on the corte.
-            capa = (
-                gzip.GzipFile(filename="", mode="wb", fileobj=crudo, mtime=momento)
-                if comprimir
-                else nullcontext(crudo)
-            )
-            with (
-                capa as salida,
-                tarfile.open(fileobj=salida, mode="w", format=tarfile.PAX_FORMAT) as tar,
-            ):
-                for nombre in sorted(carpetas | miembros.keys() | pequenos.keys()):
-                    if nombre in carpetas:
-                        tar.addfile(_info(nombre, momento))
-                    elif nombre in pequenos:
-                        contenido = pequenos[nombre]
-                        tar.addfile(_info(nombre, momento, len(contenido)), io.BytesIO(contenido))
-                    else:
-                        ruta = miembros[nombre]
-                        with (carpeta / ruta).open("rb") as archivo:
-                            lector = _LectorConHuella(archivo)
-                            tar.addfile(_info(nombre, momento, tamanos[ruta]), lector)
-                        if lector.sha.hexdigest() != huellas[ruta]:
-                            raise _cambio(carpeta.name, ruta)
-            crudo.flush()
-            os.fsync(crudo.fileno())
-        os.replace(temporal, destino)
-    except BaseException:
-        Path(temporal).unlink(missing_ok=True)
-        raise
-    sincronizar(destino.parent)
+    with escribir_atomico(destino, 0o644) as crudo:
+        # No file name nor date in the gzip header: the bytes depend only on the corte.
+        capa = (
+            gzip.GzipFile(filename="", mode="wb", fileobj=crudo, mtime=momento)
+            if comprimir
+            else nullcontext(crudo)
+        )
+        with (
+            capa as salida,
+            tarfile.open(fileobj=salida, mode="w", format=tarfile.PAX_FORMAT) as tar,
+        ):
+            for nombre in sorted(carpetas | miembros.keys() | pequenos.keys()):
+                if nombre in carpetas:
+                    tar.addfile(_info(nombre, momento))
+                elif nombre in pequenos:
+                    contenido = pequenos[nombre]
+                    tar.addfile(_info(nombre, momento, len(contenido)), io.BytesIO(contenido))
+                else:
+                    ruta = miembros[nombre]
+                    with (carpeta / ruta).open("rb") as archivo:
+                        lector = _LectorConHuella(archivo)
+                        tar.addfile(_info(nombre, momento, tamanos[ruta]), lector)
+                    if lector.sha.hexdigest() != huellas[ruta]:
+                        raise _cambio(carpeta.name, ruta)
     return destino
 
 
@@ -240,6 +223,5 @@ def _cambio(carpeta: str, ruta: str) -> ErrorDeDominio:
     return ErrorDeDominio(
         _("%(c)s/%(r)s cambió mientras se empaquetaba; no se escribió el paquete")
         % {"c": carpeta, "r": ruta},
-        "corte_cambiante",
-        409,
+        Codigo.CORTE_CAMBIANTE,
     )

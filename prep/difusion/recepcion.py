@@ -56,7 +56,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from prep.publicacion.corte import apuntar_ultimo, carpeta_de, sincronizar
+from prep.archivos import sincronizar_arbol
+from prep.publicacion.carpetas import apuntar_ultimo, carpeta_de
 from prep.publicacion.llaves import huella_publica, leer_publica
 from prep.publicacion.manifiesto import (
     FIRMA,
@@ -261,9 +262,8 @@ def _recibir(recepcion: Recepcion, llave: Ed25519PublicKey | None, conservar: in
             )
             return
         os.replace(preparacion, final)
-        sincronizar(destino)
-    apuntar_ultimo(destino, informe.nombre)
-    sincronizar(destino)
+        sincronizar_arbol(destino)
+    apuntar_ultimo(destino, informe.nombre)  # synced: the swap survives a power loss
     recepcion.publicado = _ahora()
     recepcion.resultado = Resultado.ACEPTADO
     if conservar is not None:
@@ -598,7 +598,7 @@ def _extraer(paquete: Path, destino: Path, informe: Informe, actual: Publicado |
         for ruta in informe.heredados:
             extraccion.heredar(ruta)
         extraccion.terminar(informe.llave)
-        sincronizar(preparacion)
+        sincronizar_arbol(preparacion)
     except _PAQUETE_DANADO as exc:
         shutil.rmtree(preparacion)
         raise _PaqueteCambiado(f"el paquete ya no se puede leer: {exc}") from exc

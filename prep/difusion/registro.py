@@ -15,12 +15,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from prep.actas.servicios import ErrorDeDominio
 from prep.bitacora.servicios import registrar
 from prep.cuentas.identidad import Actor
 from prep.cuentas.servicios import Problemas
 from prep.difusion.destinos import LOCALES, interpretar
 from prep.difusion.models import Difusor
+from prep.errores import Codigo, ErrorDeDominio
 
 _VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]*")
 # Pieces of a reference split at its separators; a long piece that mixes letters and digits or
@@ -153,15 +153,14 @@ def dar_de_alta(
     if orden < 0:
         p.agregar("orden", "debe ser 0 o mayor")
     if p:
-        raise ErrorDeDominio(p.texto(), "datos_invalidos", 422)
+        raise ErrorDeDominio(p.texto(), Codigo.DATOS_INVALIDOS)
     with transaction.atomic():
         existente = Difusor.objects.filter(nombre__iexact=nombre).first()
         if existente is not None:
             raise ErrorDeDominio(
                 f"ya existe el difusor «{existente.nombre}» ({existente.get_estado_display()});"
                 " use otro nombre",
-                "difusor_repetido",
-                409,
+                Codigo.DIFUSOR_REPETIDO,
             )
         difusor = Difusor.objects.create(
             nombre=nombre,
@@ -217,23 +216,23 @@ def _cambiar(actor: Actor, nombre: str, transicion: str, motivo: str) -> Difusor
     origenes, destino, negativa = _TRANSICIONES[transicion]
     motivo = " ".join(motivo.split())
     if not motivo:
-        raise ErrorDeDominio("indique el motivo: queda en la bitácora", "motivo_requerido", 422)
+        raise ErrorDeDominio("indique el motivo: queda en la bitácora", Codigo.MOTIVO_REQUERIDO)
     with transaction.atomic():
         difusor = Difusor.objects.select_for_update().filter(nombre__iexact=_nombre(nombre)).first()
         if difusor is None:
-            raise ErrorDeDominio(f"no existe el difusor «{nombre}»", "no_existe", 404)
+            raise ErrorDeDominio(f"no existe el difusor «{nombre}»", Codigo.NO_EXISTE)
         if difusor.estado not in origenes:
             raise ErrorDeDominio(
                 f"el difusor «{difusor.nombre}» está {difusor.get_estado_display()}: {negativa}",
-                "transicion_invalida",
-                409,
+                Codigo.TRANSICION_INVALIDA,
             )
         antes = {"estado": difusor.estado}
         if difusor.fallos or difusor.aviso:
             antes |= {"fallos": difusor.fallos, "aviso": difusor.aviso}
         difusor.estado = destino
         if destino == Difusor.Estado.ACTIVO:
-            # Restored: monitoring starts again with a clean count (spec D8) and the notice goes.
+            # Restored: monitoring starts again with a clean count (docs/difusion.md, D8) and
+            # the notice goes.
             difusor.fallos, difusor.aviso = 0, ""
         difusor.save(update_fields=["estado", "fallos", "aviso"])
         registrar(

@@ -1,5 +1,5 @@
-"""The monitoring rule of difusores (spec D6–D8), pure: each period a difusor either serves the
-newest corte sent or it does not; three failed periods in a row cut it off.
+"""The monitoring rule of difusores (docs/difusion.md, D6–D8), pure: each period a difusor
+either serves the newest corte sent or it does not; three failed periods in a row cut it off.
 
 `activo → fallo(1) → fallo(2) → cortado`. A good period resets the count. `cortado` is terminal
 for the night: pushes stop, a notice is published, its link is disabled, until an administrator

@@ -22,9 +22,7 @@ import base64
 import contextlib
 import hashlib
 import logging
-import os
 import re
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -34,6 +32,8 @@ from typing import Protocol
 from urllib.parse import urlparse
 
 from django.conf import settings
+
+from prep.archivos import escribir_atomico, sincronizar_carpeta
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _SEPARADOR = re.compile(r"[\s,]+")
@@ -119,15 +119,6 @@ def explicar(exc: BaseException) -> str:
     return _USUARIO_EN_URL.sub("//", f"{type(exc).__name__}: {exc}")
 
 
-def _sincronizar_carpeta(carpeta: Path) -> None:
-    """fsync a folder, so that the entries created or renamed in it survive a power loss."""
-    descriptor = os.open(carpeta, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 class AlmacenLocal:
     """Images in a local folder, `raiz/ab/cd/<sha256>`."""
 
@@ -160,19 +151,8 @@ class AlmacenLocal:
         sha256 = digesto(datos)
         destino = self.ruta(sha256)
         self._crear_carpetas(destino.parent)
-        descriptor, temporal = tempfile.mkstemp(dir=destino.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as archivo:
-                archivo.write(datos)
-                archivo.flush()
-                os.fsync(archivo.fileno())
-            os.chmod(temporal, 0o444)
-            os.replace(temporal, destino)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporal)
-            raise
-        _sincronizar_carpeta(destino.parent)
+        with escribir_atomico(destino, 0o444) as archivo:  # read-only: an image never changes
+            archivo.write(datos)
         return sha256
 
     def _crear_carpetas(self, carpeta: Path) -> None:
@@ -184,7 +164,7 @@ class AlmacenLocal:
         for nueva in reversed(faltantes):
             with contextlib.suppress(FileExistsError):  # another writer made it first
                 nueva.mkdir()
-            _sincronizar_carpeta(nueva.parent)
+            sincronizar_carpeta(nueva.parent)
 
     def leer(self, sha256: str) -> bytes:
         """The stored bytes, verified against their digest."""

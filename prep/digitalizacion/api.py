@@ -14,11 +14,11 @@ from django.urls import reverse
 from ninja import File, Form, Path, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from prep.api import ERRORES
-from prep.cuentas.acceso import con_permiso
 from prep.cuentas.permisos import Permiso
 from prep.digitalizacion import servicios
 from prep.digitalizacion.models import Imagen
+from prep.web.autenticacion import con_permiso
+from prep.web.errores import ERRORES
 
 logger = logging.getLogger(__name__)
 router = Router(tags=["digitalización"])

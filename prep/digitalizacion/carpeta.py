@@ -29,11 +29,11 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from prep.actas.servicios import ErrorDeDominio
 from prep.cuentas.identidad import Actor
 from prep.cuentas.models import Dispositivo
 from prep.digitalizacion.lectura import comprobar_tamano
 from prep.digitalizacion.servicios import AlmacenNoDisponible, recibir_imagen
+from prep.errores import ErrorDeDominio
 
 PROCESADAS, RECHAZADAS = "procesadas", "rechazadas"
 # Names a writer uses while a file is incomplete (then renames it), and system clutter.

@@ -20,8 +20,8 @@ import zxingcpp
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from prep.actas.servicios import ErrorDeDominio
-from prep.simulacro.imagenes import interpretar_carga_qr
+from prep.catalogo.claves import interpretar_carga_qr
+from prep.errores import Codigo, ErrorDeDominio
 
 JPEG, PNG, PDF = "image/jpeg", "image/png", "application/pdf"
 _FIRMAS = ((b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG), (b"%PDF-", PDF))
@@ -71,13 +71,12 @@ def tipo_por_contenido(datos: bytes) -> str | None:
 def comprobar_tamano(tamano: int, max_bytes: int) -> None:
     """ImagenRechazada for an empty file or one over the limit (checked before reading it)."""
     if tamano == 0:
-        raise ImagenRechazada(_("el archivo está vacío"), "archivo_vacio", 422)
+        raise ImagenRechazada(_("el archivo está vacío"), Codigo.ARCHIVO_VACIO)
     if tamano > max_bytes:
         raise ImagenRechazada(
             _("el archivo pesa %(mb).1f MB; el máximo es %(max).1f MB")
             % {"mb": tamano / 2**20, "max": max_bytes / 2**20},
-            "archivo_muy_grande",
-            413,
+            Codigo.ARCHIVO_MUY_GRANDE,
         )
 
 
@@ -87,7 +86,7 @@ def decodificar(datos: bytes, max_bytes: int, max_pixeles: int) -> Decodificada:
     tipo = tipo_por_contenido(datos)
     if tipo is None:
         raise ImagenRechazada(
-            _("el archivo no es una imagen JPEG o PNG ni un PDF"), "tipo_no_admitido", 415
+            _("el archivo no es una imagen JPEG o PNG ni un PDF"), Codigo.TIPO_NO_ADMITIDO
         )
     if tipo == PDF:
         return _decodificar_pdf(datos, max_pixeles)
@@ -102,12 +101,12 @@ def _excesiva(max_pixeles: int, ancho: int = 0, alto: int = 0) -> ImagenRechazad
         ) % {"ancho": ancho, "alto": alto, "max": maximo}
     else:
         mensaje = _("la imagen tiene más de %(max)g millones de píxeles") % {"max": maximo}
-    return ImagenRechazada(mensaje, "imagen_excesiva", 422)
+    return ImagenRechazada(mensaje, Codigo.IMAGEN_EXCESIVA)
 
 
 def _danada(detalle: str = "") -> ImagenRechazada:
     mensaje = _("el archivo no se pudo decodificar: está dañado o incompleto")
-    return ImagenRechazada(f"{mensaje} ({detalle})" if detalle else mensaje, "imagen_danada", 422)
+    return ImagenRechazada(f"{mensaje} ({detalle})" if detalle else mensaje, Codigo.IMAGEN_DANADA)
 
 
 def _decodificar_imagen(datos: bytes, tipo: str, max_pixeles: int) -> Decodificada:
@@ -162,8 +161,7 @@ def _decodificar_pdf(
         raise ImagenRechazada(
             _("el PDF tiene %(n)d páginas; envíe cada acta en su propio archivo")
             % {"n": resultado["paginas"]},
-            "demasiadas_paginas",
-            422,
+            Codigo.DEMASIADAS_PAGINAS,
         )
     if problema == "excesiva":
         raise _excesiva(max_pixeles, resultado["ancho"], resultado["alto"])
@@ -184,8 +182,7 @@ def _bomba() -> ImagenRechazada:
             " (sus datos comprimidos crecen sin medida); no es la imagen de un acta"
         )
         % {"mb": MEMORIA_PDF // 2**20, "s": TIEMPO_PDF},
-        "pdf_excesivo",
-        422,
+        Codigo.PDF_EXCESIVO,
     )
 
 

@@ -27,18 +27,21 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from prep.actas.models import Acta
-from prep.actas.servicios import ErrorDeDominio, acta_bloqueada
+from prep.actas.servicios import acta_bloqueada
 from prep.actas.transiciones import aplicar
 from prep.bitacora.servicios import registrar
-from prep.catalogo.claves import actas_con_clave, normalizar_clave
+from prep.catalogo.claves import normalizar_clave
+from prep.catalogo.consultas import actas_con_clave
 from prep.catalogo.models import ActaEsperada
 from prep.cuentas.acceso import exigir, exigir_alcance
+from prep.cuentas.alcance import en_alcance
 from prep.cuentas.identidad import Actor
 from prep.cuentas.models import Dispositivo
-from prep.cuentas.permisos import Permiso, en_alcance
+from prep.cuentas.permisos import Permiso
 from prep.digitalizacion.almacen import CopiasInsuficientes, almacen, digesto
 from prep.digitalizacion.lectura import comprobar_tamano, decodificar, interpretar, leer_qr
 from prep.digitalizacion.models import Imagen
+from prep.errores import Codigo, ErrorDeDominio
 
 logger = logging.getLogger(__name__)
 
@@ -79,15 +82,13 @@ def _procedencia(actor: Actor, origen: str | None, digitalizacion: str | None) -
     if origen not in Acta.Origen.values:
         raise ErrorDeDominio(
             _("origen no válido: «%(valor)s» (use CASILLA o CATD)") % {"valor": origen},
-            "origen_invalido",
-            422,
+            Codigo.ORIGEN_INVALIDO,
         )
     if digitalizacion not in Acta.Digitalizacion.values:
         raise ErrorDeDominio(
             _("método de digitalización no válido: «%(valor)s» (use Móvil o Escáner)")
             % {"valor": digitalizacion},
-            "digitalizacion_invalida",
-            422,
+            Codigo.DIGITALIZACION_INVALIDA,
         )
     return origen, digitalizacion
 
@@ -212,8 +213,7 @@ def recibir_imagen(
                 " (%(g)s de %(r)s); no se registró: envíela de nuevo en unos momentos"
             )
             % {"g": exc.guardadas, "r": exc.requeridas},
-            "almacen_no_disponible",
-            503,
+            Codigo.ALMACEN_NO_DISPONIBLE,
         ) from exc
     try:
         with transaction.atomic():
@@ -284,28 +284,26 @@ def clasificar(
     exigir(actor, Permiso.CLASIFICACION)
     if not _en_cola_del_actor(imagen, actor):
         raise ErrorDeDominio(
-            _("la imagen está en la cola de otro centro"), "imagen_de_otro_centro", 403
+            _("la imagen está en la cola de otro centro"), Codigo.IMAGEN_DE_OTRO_CENTRO
         )
     clave, confirmacion = normalizar_clave(clave), normalizar_clave(confirmacion)
     if not clave:
-        raise ErrorDeDominio(_("escriba la clave del acta"), "clave_faltante", 422)
+        raise ErrorDeDominio(_("escriba la clave del acta"), Codigo.CLAVE_FALTANTE)
     if clave != confirmacion:
         raise ErrorDeDominio(
-            _("las dos capturas de la clave no coinciden"), "claves_distintas", 422
+            _("las dos capturas de la clave no coinciden"), Codigo.CLAVES_DISTINTAS
         )
     actas = actas_con_clave(clave, eleccion)
     if not actas:
         raise ErrorDeDominio(
             _("la clave %(clave)s no está en el catálogo") % {"clave": clave},
-            "clave_desconocida",
-            422,
+            Codigo.CLAVE_DESCONOCIDA,
         )
     if len(actas) > 1:
         raise ErrorDeDominio(
             _("la clave %(clave)s corresponde a actas de varias elecciones; indique la elección")
             % {"clave": clave},
-            "eleccion_requerida",
-            422,
+            Codigo.ELECCION_REQUERIDA,
         )
     esperada = actas[0]
     exigir_alcance(actor, esperada.casilla.seccion, _("el acta %(c)s") % {"c": esperada.clave})
@@ -317,7 +315,7 @@ def clasificar(
             raise ErrorDeDominio(
                 _("la imagen ya fue clasificada al acta %(clave)s")
                 % {"clave": imagen.acta.acta_esperada.clave},
-                "ya_clasificada",
+                Codigo.YA_CLASIFICADA,
             )
         acta = acta_bloqueada(esperada)
         antes = {"estado": imagen.estado, "acta": None, "motivo": imagen.motivo}
@@ -360,6 +358,6 @@ def imagen_visible(sha256: str, actor: Actor) -> Imagen:
     )
     if imagen is None or not puede_ver(actor, imagen):
         raise ErrorDeDominio(
-            _("no hay una imagen con ese SHA-256 a su alcance"), "imagen_inexistente", 404
+            _("no hay una imagen con ese SHA-256 a su alcance"), Codigo.IMAGEN_INEXISTENTE
         )
     return imagen

@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from prep.actas.servicios import ErrorDeDominio
 from prep.catalogo.claves import normalizar_clave
 from prep.catalogo.models import Eleccion
-from prep.cuentas.acceso import requiere_permiso
 from prep.cuentas.permisos import Permiso
 from prep.digitalizacion import servicios
 from prep.digitalizacion.almacen import almacen
 from prep.digitalizacion.lectura import PDF, vista_pdf
+from prep.errores import ErrorDeDominio
+from prep.web.paginas import requiere_permiso
 
 # Content-addressed: the bytes behind a URL never change, so the browser may keep them.
 _CACHE = "private, max-age=31536000, immutable"

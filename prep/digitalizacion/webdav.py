@@ -24,19 +24,20 @@ from wsgidav.http_authenticator import HTTPAuthenticator
 from wsgidav.request_resolver import RequestResolver
 from wsgidav.wsgidav_app import WsgiDAVApp
 
-from prep.actas.servicios import ErrorDeDominio
 from prep.cuentas.identidad import Actor, actor_de_token
 from prep.digitalizacion import servicios
 from prep.digitalizacion.almacen import almacen
 from prep.digitalizacion.lectura import comprobar_tamano
 from prep.digitalizacion.models import Imagen
+from prep.errores import ErrorDeDominio
+from prep.web.errores import estado_http
 
 ACTOR = "prep.actor"  # environ key of the authenticated device
 _LISTADO = 1000  # files listed in the collection, newest first
 
 
 def _error_dav(exc: ErrorDeDominio) -> DAVError:
-    return DAVError(exc.estado, str(exc), add_headers=[("X-Prep-Codigo", exc.codigo)])
+    return DAVError(estado_http(exc.codigo), str(exc), add_headers=[("X-Prep-Codigo", exc.codigo)])
 
 
 class ControladorTokens(BaseDomainController):

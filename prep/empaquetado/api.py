@@ -5,10 +5,10 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from prep.api import ERRORES
-from prep.cuentas.acceso import con_permiso
 from prep.cuentas.permisos import Permiso
 from prep.empaquetado.servicios import contenido, empaquetar
+from prep.web.autenticacion import con_permiso
+from prep.web.errores import ERRORES
 
 router = Router(tags=["empaquetado"], auth=con_permiso(Permiso.EMPAQUETADO))
 

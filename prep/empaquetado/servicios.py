@@ -15,12 +15,14 @@ from prep import reloj
 from prep.acopio.models import Acopio
 from prep.acopio.servicios import identificar
 from prep.actas.models import Acta
-from prep.actas.servicios import ErrorDeDominio
 from prep.bitacora.servicios import registrar
+from prep.catalogo.claves import parece_carga_qr
 from prep.cuentas.acceso import exigir
+from prep.cuentas.alcance import en_alcance
 from prep.cuentas.identidad import Actor
-from prep.cuentas.permisos import Permiso, en_alcance
+from prep.cuentas.permisos import Permiso
 from prep.empaquetado.models import Empaquetado
+from prep.errores import Codigo, ErrorDeDominio
 
 E = Acta.Estado
 MAXIMO_ACTAS = 1000
@@ -49,7 +51,7 @@ def _identificar(texto: str) -> tuple[str, Acta | None]:
     the transaction ends, so a concurrent request for the same acta waits and then sees this
     one's paquete."""
     texto = texto.strip()
-    if texto.upper().startswith("PREP|"):
+    if parece_carga_qr(texto):
         ident = identificar(qr=texto)
     else:
         ident = identificar(clave=texto, confirmacion=texto)
@@ -92,15 +94,14 @@ def empaquetar(actor: Actor, paquete: str, identificaciones: list[str]) -> Resul
     if not _PAQUETE.fullmatch(paquete):
         raise ErrorDeDominio(
             _("identificador de paquete no válido: hasta 40 letras, dígitos, . _ / -"),
-            "paquete_invalido",
-            422,
+            Codigo.PAQUETE_INVALIDO,
         )
     textos = list(dict.fromkeys(t.strip() for t in identificaciones if t and t.strip()))
     if not textos:
-        raise ErrorDeDominio(_("indique al menos un acta"), "sin_actas", 422)
+        raise ErrorDeDominio(_("indique al menos un acta"), Codigo.SIN_ACTAS)
     if len(textos) > MAXIMO_ACTAS:
         raise ErrorDeDominio(
-            _("a lo más %(n)d actas por solicitud") % {"n": MAXIMO_ACTAS}, "demasiadas_actas", 422
+            _("a lo más %(n)d actas por solicitud") % {"n": MAXIMO_ACTAS}, Codigo.DEMASIADAS_ACTAS
         )
     ahora = reloj.ahora()
     with transaction.atomic():
@@ -120,8 +121,7 @@ def empaquetar(actor: Actor, paquete: str, identificaciones: list[str]) -> Resul
         if errores:
             raise ErrorDeDominio(
                 _("no se empaquetó ninguna acta; revise: %(e)s") % {"e": "; ".join(errores)},
-                "actas_rechazadas",
-                422,
+                Codigo.ACTAS_RECHAZADAS,
             )
         ya = set(Empaquetado.objects.filter(acta__in=encontradas).values_list("acta_id", flat=True))
         resultado = []

@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from prep.actas.servicios import ErrorDeDominio
-from prep.cuentas.acceso import requiere_permiso
 from prep.cuentas.permisos import Permiso
 from prep.empaquetado.models import Empaquetado
 from prep.empaquetado.servicios import empaquetar
+from prep.errores import ErrorDeDominio
+from prep.web.paginas import requiere_permiso
 
 RECIENTES = 15
 

@@ -7,23 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from prep.actas.lectura import acta_para_reglas, otras_de
 from prep.actas.models import Acta as RegistroActa
-from prep.catalogo.models import ActaEsperada, Eleccion, clave_casilla
+from prep.catalogo.claves import clave_acta, clave_casilla
+from prep.catalogo.consultas import columnas_de
+from prep.catalogo.elecciones import es_federal
+from prep.catalogo.models import ActaEsperada, Eleccion
 from prep.publicacion.base_ine.columnas import (
     FORMATO_FECHA_HORA,
     IDENTIFICACION,
     NO_CAPTURADO,
 )
 from prep.publicacion.base_ine.escritura import FilaActa, escribir_base
-from prep.reglas.acta import Acta, CausaSinActa, Registro, Ubicacion
+from prep.reglas.acta import Acta, Registro, Ubicacion
 from prep.reglas.agregacion import Resultados, agregar
-from prep.reglas.cifras import Cifra, Lectura
-
-_REGISTRO = {
-    RegistroActa.Estado.VERIFICADA: Registro.CAPTURADA,
-    RegistroActa.Estado.PUBLICADA: Registro.CAPTURADA,
-    RegistroActa.Estado.SIN_ACTA: Registro.SIN_ACTA,
-}
 
 # Which geography each kind of election publishes beside the entidad.
 _GEOGRAFIA = {
@@ -35,7 +32,6 @@ _GEOGRAFIA = {
     Eleccion.Tipo.AYUNTAMIENTO: ("ID_MUNICIPIO", "MUNICIPIO"),
 }
 _GEOGRAFICAS = frozenset(c for par in _GEOGRAFIA.values() for c in par)
-_FEDERALES = {Eleccion.Tipo.PRESIDENCIA, Eleccion.Tipo.SENADURIA, Eleccion.Tipo.DIPUTACION_FEDERAL}
 
 
 def columnas_identificacion(eleccion: Eleccion) -> tuple[str, ...]:
@@ -46,17 +42,13 @@ def columnas_identificacion(eleccion: Eleccion) -> tuple[str, ...]:
     return tuple(c for c in IDENTIFICACION[:hasta] if c not in _GEOGRAFICAS or c in propias)
 
 
-def _cifra(valor: object) -> Cifra:
-    return valor if isinstance(valor, int) else Lectura(valor)
-
-
 def _fecha(momento: datetime | None, zona: ZoneInfo) -> str:
     return momento.astimezone(zona).strftime(FORMATO_FECHA_HORA) if momento else ""
 
 
 def filas_de(eleccion: Eleccion, columnas: list[str], zona: ZoneInfo) -> Iterator[FilaActa]:
     """Every acta of the election as a database row: catálogo order, then fuera de catálogo."""
-    federal = eleccion.tipo in _FEDERALES
+    federal = es_federal(eleccion.tipo)
     distrito = (
         "casilla__seccion__distrito_federal" if federal else "casilla__seccion__distrito_local"
     )
@@ -131,32 +123,19 @@ def filas_de(eleccion: Eleccion, columnas: list[str], zona: ZoneInfo) -> Iterato
             documento,
             cotejada,
         ) = fila
-        registro = _REGISTRO.get(estado, Registro.PENDIENTE)
-        cifras = cifras or {}
-        votos = cifras.get("votos", {})
         clave = clave_casilla(ent, seccion, tipo, numero, ext)
+        clave_de_acta = clave_acta(clave, tipo_acta)
         geografia = (
             (str(mun), mun_nombre) if municipal else (f"{dist:03d}", f"{dist:03d}. {dist_nombre}")
         )
-        acta = Acta(
-            clave=f"{clave}{tipo_acta}",
-            registro=registro,
-            votos=tuple(_cifra(votos[c]) for c in columnas)
-            if registro is Registro.CAPTURADA
-            else (),
-            tipo_casilla=tipo,
-            lista_nominal=ln,
-            representantes_pp_ci=rep,
-            rep_votaron=_cifra(cifras["TOTAL_REP_PARTIDO_CI_VOTARON"])
-            if "TOTAL_REP_PARTIDO_CI_VOTARON" in cifras
-            else None,
-            causa_sin_acta=CausaSinActa(causa) if causa else None,
-            ubicacion=Ubicacion(ent, None if municipal else dist, mun, seccion, clave),
+        lugar = Ubicacion(ent, None if municipal else dist, mun, seccion, clave)
+        acta = acta_para_reglas(
+            clave_de_acta, estado, cifras, columnas, tipo, ln, rep, causa, lugar
         )
         yield FilaActa(
             identificacion=(
                 f"'{clave}'",
-                f"'{clave}{tipo_acta}'",
+                f"'{clave_de_acta}'",
                 f"{ent:02d}",
                 ent_nombre,
                 *geografia,
@@ -168,7 +147,7 @@ def filas_de(eleccion: Eleccion, columnas: list[str], zona: ZoneInfo) -> Iterato
                 tipo_acta,
             ),
             acta=acta,
-            otras={k: _cifra(v) for k, v in cifras.items() if k != "votos"},
+            otras=otras_de(cifras),
             mecanismo_traslado=traslado,
             codigo_integridad=sha or "",
             fecha_hora_acopio=_fecha(acopio, zona),
@@ -176,7 +155,7 @@ def filas_de(eleccion: Eleccion, columnas: list[str], zona: ZoneInfo) -> Iterato
             fecha_hora_verificacion=_fecha(verificacion, zona),
             origen=origen or "",
             digitalizacion=digitalizacion or "",
-            tipo_documento=documento if registro is Registro.CAPTURADA else "",
+            tipo_documento=documento if acta.registro is Registro.CAPTURADA else "",
             cotejada=bool(cotejada),
         )
     yield from _fuera_de_catalogo(eleccion, zona)
@@ -234,7 +213,7 @@ def leer() -> list[Leida]:
     leidas = []
     for eleccion in Eleccion.objects.select_related("proceso").order_by("orden", "tipo"):
         zona = ZoneInfo(eleccion.proceso.zona_horaria)
-        columnas = list(eleccion.columnas.order_by("orden").values_list("clave", flat=True))
+        columnas = columnas_de(eleccion)
         leidas.append((eleccion, columnas, list(filas_de(eleccion, columnas, zona)), zona))
     return leidas
 

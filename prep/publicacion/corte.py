@@ -28,19 +28,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from prep import reloj
-from prep.actas.servicios import ErrorDeDominio
+from prep.archivos import sincronizar_arbol
 from prep.bitacora.servicios import registrar
 from prep.cuentas.identidad import SISTEMA, Actor
-from prep.difusion.models import publicados
 from prep.digitalizacion.almacen import ImagenCorrupta, ImagenFaltante, almacen
 from prep.digitalizacion.models import Imagen
+from prep.errores import Codigo, ErrorDeDominio
 from prep.publicacion import calendario, llaves, manifiesto, programacion
 from prep.publicacion.base_datos import (
     EleccionCalculada,
@@ -51,7 +50,7 @@ from prep.publicacion.base_datos import (
     todas_registradas,
 )
 from prep.publicacion.base_ine.escritura import linea_corte
-from prep.publicacion.manifiesto import ULTIMO
+from prep.publicacion.carpetas import PREFIJO_PREPARACION, apuntar_ultimo, carpeta_de, raiz
 from prep.publicacion.models import Corte, Turno
 from prep.publicacion.nodos import (
     Arbol,
@@ -65,25 +64,17 @@ from prep.publicacion.nodos import (
 )
 
 SITIO = Path(__file__).resolve().parent.parent / "site"
-PREFIJO_PREPARACION = ".preparando-"
 # Renewed every third of it while a corte is made; a dead holder blocks others this long at most
 # (none at all on the same machine, where its death is seen at once).
 DURACION_TURNO = timedelta(minutes=1)
 _ACTIVOS = ("app.js", "estilo.css")
+# The difusores a corte lists (their names, links and notices), read inside its snapshot. The
+# caller passes it (prep.difusion.models.publicados) because publication sits below difusion.
+LeerDifusores = Callable[[], list[dict]]
 # How often the scheduler reads the clock (real seconds): fine enough for a night compressed
 # ×120 in a drill, and nothing for a real one.
 LOTE_IMAGENES = 10_000  # images looked up per query
 PASO = 0.2
-
-
-def carpeta_de(momento: datetime) -> str:
-    """`AAAAMMDD_HHMM_PREP`: a corte's folder, in the process's legal local time."""
-    return f"{momento:%Y%m%d_%H%M}_PREP"
-
-
-def raiz() -> Path:
-    """The publication folder (PREP_PUBLICACION_DIR)."""
-    return Path(settings.PREP_PUBLICACION_DIR)
 
 
 # --- the generator's lease ------------------------------------------------------------------
@@ -122,8 +113,7 @@ def tomar_turno(titular: str, ahora: datetime) -> None:
     raise ErrorDeDominio(
         _("otro generador (%(t)s) está haciendo un corte hasta las %(h)s; inténtelo después")
         % {"t": turno.titular, "h": timezone.localtime(turno.hasta).strftime("%H:%M:%S")},
-        "generador_ocupado",
-        409,
+        Codigo.GENERADOR_OCUPADO,
     )
 
 
@@ -195,14 +185,12 @@ class Escritor:
                 raise ErrorDeDominio(
                     _("no se publica el corte: el almacén no da %(r)s (%(e)s)")
                     % {"r": ruta, "e": exc},
-                    "imagen_faltante",
-                    500,
+                    Codigo.IMAGEN_FALTANTE,
                 ) from exc
             if hashlib.sha256(datos).hexdigest() != sha:
                 raise ErrorDeDominio(
                     _("no se publica el corte: %(r)s no corresponde a su SHA-256") % {"r": ruta},
-                    "imagen_corrupta",
-                    500,
+                    Codigo.IMAGEN_CORRUPTA,
                 )
             destino.write_bytes(datos)
             self.bytes_escritos += len(datos)
@@ -214,25 +202,6 @@ class Escritor:
             return False
         os.link(self.anterior / ruta, destino)
         return True
-
-
-def sincronizar(carpeta: Path) -> None:
-    """Everything written so far, and the folder's entries, reach the disk (before a corte is
-    recorded, or renamed into place)."""
-    os.sync()
-    descriptor = os.open(carpeta, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def apuntar_ultimo(publicacion: Path, carpeta: str) -> None:
-    """Point `ultimo` at `carpeta` atomically (a new symlink renamed over the old one)."""
-    temporal = publicacion / f".{ULTIMO}.{os.getpid()}"
-    temporal.unlink(missing_ok=True)
-    temporal.symlink_to(carpeta, target_is_directory=True)
-    os.replace(temporal, publicacion / ULTIMO)
 
 
 # --- the corte ------------------------------------------------------------------------------
@@ -271,8 +240,9 @@ def _lectura_estable() -> Iterator[None]:
             cursor.execute("COMMIT")
 
 
-def _instantanea() -> Instantanea:
-    """Read every election at one instant, then evaluate and aggregate outside the snapshot."""
+def _instantanea(difusores: LeerDifusores) -> Instantanea:
+    """Read every election (and the difusores) at one instant, then evaluate and aggregate
+    outside the snapshot."""
     with _lectura_estable():
         leidas = leer()
         usadas = {f.codigo_integridad for *_, filas, _z in leidas for f in filas}
@@ -289,8 +259,8 @@ def _instantanea() -> Instantanea:
                 )
             )
         nombres = Nombres.del_catalogo()
-        difusores = publicados()
-    return Instantanea(calcular(leidas), nombres, imagenes, difusores)
+        listados = difusores()
+    return Instantanea(calcular(leidas), nombres, imagenes, listados)
 
 
 def _sitio(escritor: Escritor) -> None:
@@ -435,14 +405,17 @@ def reanudar(publicacion: Path) -> None:
             raise ErrorDeDominio(
                 _("falta la carpeta del corte %(n)s (%(c)s) en %(p)s")
                 % {"n": ultimo.numero, "c": ultimo.carpeta, "p": publicacion},
-                "corte_perdido",
-                500,
+                Codigo.CORTE_PERDIDO,
             )
         apuntar_ultimo(publicacion, ultimo.carpeta)
 
 
-def publicar(momento: datetime | None = None, *, actor: Actor = SISTEMA) -> Corte:
-    """Make one corte at `momento` (now by default, truncated to the minute).
+def publicar(
+    momento: datetime | None = None, *, difusores: LeerDifusores, actor: Actor = SISTEMA
+) -> Corte:
+    """Make one corte at `momento` (now by default, truncated to the minute), listing the
+    difusores that `difusores()` returns (required: a corte without the official difusores
+    would be a publication error, not a default).
 
     ErrorDeDominio (in Spanish) when the calendar forbids it (embargo, closed), when another
     generator holds the lease, or when a corte of that minute already exists.
@@ -456,26 +429,25 @@ def publicar(momento: datetime | None = None, *, actor: Actor = SISTEMA) -> Cort
     try:
         calendario.exigir_ventana(ventana, momento, cal.cerrado)
     except (calendario.Embargo, calendario.Cerrada) as exc:
-        raise ErrorDeDominio(str(exc), "fuera_de_ventana", 409) from None
+        raise ErrorDeDominio(str(exc), Codigo.FUERA_DE_VENTANA) from None
     publicacion = raiz()
     publicacion.mkdir(parents=True, exist_ok=True)
     with turno(_titular()):
         reanudar(publicacion)
-        return _publicar(publicacion, momento, cal, ventana, actor, inicio_real)
+        return _publicar(publicacion, momento, cal, ventana, actor, inicio_real, difusores)
 
 
-def _publicar(publicacion, momento, cal, ventana, actor, inicio_real) -> Corte:
+def _publicar(publicacion, momento, cal, ventana, actor, inicio_real, difusores) -> Corte:
     previo = _previo(publicacion)
     if previo is not None and momento <= previo.corte.momento:
         raise ErrorDeDominio(
             _("ya hay un corte de las %(h)s; el siguiente debe ser posterior")
             % {"h": timezone.localtime(previo.corte.momento).strftime("%d/%m/%Y %H:%M")},
-            "corte_repetido",
-            409,
+            Codigo.CORTE_REPETIDO,
         )
     numero = previo.corte.numero + 1 if previo else 1
     carpeta = carpeta_de(momento)
-    inst = _instantanea()
+    inst = _instantanea(difusores)
     motivo = calendario.cierre(ventana, momento, todas_registradas(inst.calculadas))
     final = motivo is not None
     ultimo_con_bases = (
@@ -518,7 +490,8 @@ def _publicar(publicacion, momento, cal, ventana, actor, inicio_real) -> Corte:
     datos = manifiesto.construir(numero, momento, final, anterior, escritor.archivos)
     (preparacion / manifiesto.MANIFIESTO).write_bytes(datos)
     (preparacion / manifiesto.FIRMA).write_bytes(manifiesto.firmar(datos, llave))
-    sincronizar(preparacion)
+    # On disk before it is recorded: a recorded corte is one `reanudar` can always complete.
+    sincronizar_arbol(preparacion)
 
     with transaction.atomic():
         # The calendar row stays locked until the corte is recorded: it cannot change or
@@ -527,7 +500,7 @@ def _publicar(publicacion, momento, cal, ventana, actor, inicio_real) -> Corte:
         try:
             calendario.exigir_ventana(ventana, momento, cal.cerrado)
         except calendario.Cerrada as exc:
-            raise ErrorDeDominio(str(exc), "fuera_de_ventana", 409) from None
+            raise ErrorDeDominio(str(exc), Codigo.FUERA_DE_VENTANA) from None
         corte = Corte.objects.create(
             numero=numero,
             momento=momento,
@@ -551,7 +524,7 @@ def _publicar(publicacion, momento, cal, ventana, actor, inicio_real) -> Corte:
         if final:
             programacion.cerrar(cal, momento, motivo)
     os.replace(preparacion, publicacion / carpeta)
-    sincronizar(publicacion)
+    sincronizar_arbol(publicacion)
     apuntar_ultimo(publicacion, carpeta)
     return corte
 
@@ -576,10 +549,13 @@ def seguir_calendario(
     avisar: Callable[[Corte], None],
     quejarse: Callable[[str], None],
     antes_de_cortar: Callable[[], None] | None = None,
+    *,
+    difusores: LeerDifusores,
 ) -> None:
     """Make every scheduled corte when its time comes (by the election-night clock) until the
     publication closes, the calendar ends, or `detener` is set. `antes_de_cortar` runs when a
-    corte's time has come, just before it is made (the end of the previous period).
+    corte's time has come, just before it is made (the end of the previous period); each corte
+    lists the difusores `difusores()` returns.
 
     A corte that cannot be made (another app server's generator made it, say) is reported with
     `quejarse` and the next one awaited.
@@ -604,7 +580,7 @@ def seguir_calendario(
         if antes_de_cortar is not None:
             antes_de_cortar()
         try:
-            corte = publicar(siguiente)
+            corte = publicar(siguiente, difusores=difusores)
         except ErrorDeDominio as exc:
             quejarse(
                 _("corte de las %(h)s no publicado: %(e)s")

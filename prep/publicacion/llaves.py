@@ -11,7 +11,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from prep.actas.servicios import ErrorDeDominio
+from prep.archivos import crear_nuevo
+from prep.errores import Codigo, ErrorDeDominio
 
 
 def ruta_llave() -> Path:
@@ -38,17 +39,12 @@ def generar(ruta: Path | None = None) -> Ed25519PrivateKey:
     )
     ruta.parent.mkdir(parents=True, exist_ok=True)
     try:
-        descriptor = os.open(ruta, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        crear_nuevo(ruta, pem, 0o600)
     except FileExistsError:
         raise ErrorDeDominio(
             _("ya existe una llave de firma en %(r)s; no se reemplaza") % {"r": ruta},
-            "llave_existente",
-            409,
+            Codigo.LLAVE_EXISTENTE,
         ) from None
-    with os.fdopen(descriptor, "wb") as archivo:
-        archivo.write(pem)
-        archivo.flush()
-        os.fsync(archivo.fileno())
     return llave
 
 
@@ -61,8 +57,7 @@ def cargar(ruta: Path | None = None) -> Ed25519PrivateKey:
         raise ErrorDeDominio(
             _("no hay llave de firma en %(r)s: genérela con «prep publicacion llave generar»")
             % {"r": ruta},
-            "sin_llave",
-            503,
+            Codigo.SIN_LLAVE,
         ) from None
     try:
         llave = serialization.load_pem_private_key(datos, password=_clave())
@@ -70,11 +65,10 @@ def cargar(ruta: Path | None = None) -> Ed25519PrivateKey:
         raise ErrorDeDominio(
             _("la llave de firma %(r)s no se puede leer (¿PREP_LLAVE_FIRMA_CLAVE?): %(e)s")
             % {"r": ruta, "e": exc},
-            "llave_ilegible",
-            503,
+            Codigo.LLAVE_ILEGIBLE,
         ) from None
     if not isinstance(llave, Ed25519PrivateKey):
-        raise ErrorDeDominio(_("la llave de firma no es Ed25519"), "llave_ilegible", 503)
+        raise ErrorDeDominio(_("la llave de firma no es Ed25519"), Codigo.LLAVE_ILEGIBLE)
     return llave
 
 

@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from prep.catalogo.claves import partes_de_casilla
+from prep.catalogo.elecciones import es_federal
 from prep.catalogo.models import ColumnaVoto, Distrito, Eleccion, Entidad, Municipio
 from prep.publicacion.base_datos import EleccionCalculada, columnas_identificacion
 from prep.publicacion.base_ine.columnas import ENCABEZADO
@@ -28,7 +30,6 @@ _TIPO_COLUMNA = {
 }
 _TIPO_CASILLA = {"B": "Básica", "C": "Contigua", "E": "Extraordinaria", "S": "Especial"}
 _EXTENSION = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
-_FEDERALES = {Eleccion.Tipo.PRESIDENCIA, Eleccion.Tipo.SENADURIA, Eleccion.Tipo.DIPUTACION_FEDERAL}
 
 
 def a_json(datos: object) -> bytes:
@@ -175,9 +176,7 @@ class Arbol:
         self.imagenes = imagenes  # sha256 → MIME type, of the images this corte publishes
         self.tipo = calculada.eleccion.tipo
         self.geografia = geografia(calculada.eleccion)
-        self.tipo_distrito = (
-            Distrito.Tipo.FEDERAL if self.tipo in _FEDERALES else Distrito.Tipo.LOCAL
-        )
+        self.tipo_distrito = Distrito.Tipo.FEDERAL if es_federal(self.tipo) else Distrito.Tipo.LOCAL
         self.n_votos = len(calculada.columnas)
         self.columnas_acta = columnas_fila(
             columnas_identificacion(calculada.eleccion), calculada.columnas
@@ -335,6 +334,7 @@ class Arbol:
 
 def nombre_casilla(clave: str) -> str:
     """`Básica 01`, `Contigua 02`, `Extraordinaria 01 contigua 01`… from a CLAVE_CASILLA."""
-    tipo, numero, ext = clave[6], int(clave[7:9]), int(clave[9:11])
-    nombre = f"{_TIPO_CASILLA.get(tipo, tipo)} {numero:02d}"
+    partes = partes_de_casilla(clave)
+    tipo, ext = partes.tipo_casilla, partes.ext_contigua
+    nombre = f"{_TIPO_CASILLA.get(tipo, tipo)} {partes.numero:02d}"
     return f"{nombre} contigua {ext:02d}" if ext else nombre

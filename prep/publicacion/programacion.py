@@ -7,14 +7,13 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from prep.actas.servicios import ErrorDeDominio
 from prep.bitacora.servicios import registrar
-from prep.catalogo.models import Eleccion, ProcesoElectoral
+from prep.catalogo.elecciones import FEDERALES
+from prep.catalogo.models import ProcesoElectoral
 from prep.cuentas.identidad import SISTEMA, Actor
+from prep.errores import Codigo, ErrorDeDominio
 from prep.publicacion.calendario import Ventana, texto_hora, validar
 from prep.publicacion.models import Calendario, Corte
-
-FEDERALES = (Eleccion.Tipo.PRESIDENCIA, Eleccion.Tipo.SENADURIA, Eleccion.Tipo.DIPUTACION_FEDERAL)
 
 
 def zona_de(proceso: ProcesoElectoral) -> ZoneInfo:
@@ -46,14 +45,12 @@ def proceso_vigente() -> ProcesoElectoral:
     if not procesos:
         raise ErrorDeDominio(
             _("no hay proceso electoral: importe el catálogo con «prep catalogo importar DIR»"),
-            "sin_proceso",
-            409,
+            Codigo.SIN_PROCESO,
         )
     if len(procesos) > 1:
         raise ErrorDeDominio(
             _("la base de datos tiene más de un proceso electoral; debe tener uno solo"),
-            "varios_procesos",
-            409,
+            Codigo.VARIOS_PROCESOS,
         )
     return procesos[0]
 
@@ -72,14 +69,12 @@ def calendario_vigente(*, bloquear: bool = False) -> Calendario:
                 "no hay calendario de publicación: fíjelo con «prep publicacion calendario"
                 " --inicio … --fin …»"
             ),
-            "sin_calendario",
-            409,
+            Codigo.SIN_CALENDARIO,
         )
     if len(calendarios) > 1:
         raise ErrorDeDominio(
             _("hay más de un calendario de publicación; debe haber uno solo"),
-            "varios_calendarios",
-            409,
+            Codigo.VARIOS_CALENDARIOS,
         )
     return calendarios[0]
 
@@ -102,8 +97,7 @@ def fijar_calendario(
     if problemas:
         raise ErrorDeDominio(
             "\n- ".join([_("el calendario de publicación no es válido:"), *problemas]),
-            "calendario_invalido",
-            422,
+            Codigo.CALENDARIO_INVALIDO,
         )
     with transaction.atomic():
         calendario = Calendario.objects.select_for_update().filter(proceso=proceso).first()
@@ -116,8 +110,7 @@ def fijar_calendario(
                     " (%(n)d cortes publicados); el consejo lo fija antes de la elección"
                 )
                 % {"n": hechos},
-                "calendario_fijo",
-                409,
+                Codigo.CALENDARIO_FIJO,
             )
         antes = _como_dict(calendario) if calendario else None
         if calendario is None:
@@ -149,8 +142,7 @@ def cerrar(
                     "m": texto_hora(calendario.cerrado.astimezone(zona_de(calendario.proceso))),
                     "motivo": calendario.motivo_cierre,
                 },
-                "publicacion_cerrada",
-                409,
+                Codigo.PUBLICACION_CERRADA,
             )
         antes = _como_dict(calendario)
         calendario.cerrado, calendario.motivo_cierre = momento, motivo

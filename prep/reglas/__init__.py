@@ -1,4 +1,4 @@
-"""Pure rule engine of the PREP (spec/reglas.md): no Django import, reusable on its own.
+"""Pure rule engine of the PREP (docs/reglas.md): no Django import, reusable on its own.
 
 Modules:
 - `cifras`: one captured quantity (number, ILEGIBLE, SIN_DATO) and the letra/número reading (R1–R3);

@@ -7,7 +7,7 @@ from prep.reglas.cifras import Cifra
 
 
 class TipoCasilla(StrEnum):
-    """Tipo de casilla codes (spec/actas.md)."""
+    """Tipo de casilla codes (docs/catalogo.md, `casillas.csv`)."""
 
     BASICA = "B"
     CONTIGUA = "C"

@@ -1,7 +1,7 @@
 """Named settings of an election where institutes apply the rules differently.
 
-Each default is the reading of spec/reglas.md; each alternative is a deviation seen in a real
-published database (spec/README.md, "When the spec and a real database disagree").
+Each default is the reading of docs/reglas.md; each alternative is a deviation seen in a real
+published database (docs/reglas.md, «Bases reales y desviaciones observadas»).
 """
 
 from dataclasses import dataclass
@@ -20,7 +20,7 @@ class Representantes(StrEnum):
 class Inconsistencias(StrEnum):
     """Which actas PORCENTAJE_ACTAS_INCONSISTENCIAS counts."""
 
-    # Ilegible / Sin dato in any field, Excede Lista Nominal, all fields ilegible (spec; Sonora
+    # Ilegible / Sin dato in any field, Excede Lista Nominal, all fields ilegible (default; Sonora
     # 2021, Puebla 2024).
     TODAS = "TODAS"
     # Only those the inconsistency made no contabilizada: Excede Lista Nominal and all fields

@@ -12,7 +12,7 @@ occur), and the verificador resolving each conflict against the image. Meanwhile
 from dataclasses import dataclass
 from pathlib import Path
 
-from prep.actas.servicios import ErrorDeDominio
+from prep.errores import Codigo, ErrorDeDominio
 from prep.publicacion.models import Corte
 from prep.simulacro.ejercicio import Ajustes, Avance
 from prep.simulacro.equipo import Eleccion
@@ -66,8 +66,7 @@ def ejecutar(
             + "; ".join(f"{tipo} ({n})" for tipo, n in medicion.errores.items())
             + ". Por ejemplo: "
             + " | ".join(medicion.ejemplos[:3]),
-            "demo_con_errores",
-            500,
+            Codigo.DEMO_CON_ERRORES,
         )
     return ResultadoDemo(
         resultado.sintetica, resultado.cortes, publicacion, resultado.medicion.conflictos

@@ -25,12 +25,13 @@ from typing import Any
 
 import httpx
 
+from prep.catalogo.claves import carga_qr
 from prep.reglas.acta import Registro
 from prep.simulacro import operacion
 from prep.simulacro.clientes import DispositivoAsync, PersonaAsync
 from prep.simulacro.equipo import Catd, Equipo
 from prep.simulacro.generador import NOMBRE_ELECCION, ActaSintetica, EleccionSintetica
-from prep.simulacro.imagenes import carga_qr, imagen_de_simulacro, imagen_plana
+from prep.simulacro.imagenes import imagen_de_simulacro, imagen_plana
 from prep.simulacro.medicion import (
     ACOPIO,
     CAPTURA,

@@ -8,10 +8,10 @@ readable by its owner only, and `prep simulacro preparar` replaces the whole tea
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from prep.archivos import escribir_atomico
 from prep.simulacro.generador import EleccionSintetica, generar, normalizar_elecciones
 
 FORMATO = "prep-simulacro-equipo/1"
@@ -71,11 +71,8 @@ def guardar(ruta: Path, eleccion: Eleccion, sintetica: EleccionSintetica, equipo
         "equipo": asdict(equipo),
     }
     ruta.parent.mkdir(parents=True, exist_ok=True)
-    temporal = ruta.with_name(f".{ruta.name}.tmp")
-    descriptor = os.open(temporal, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as archivo:
-        json.dump(datos, archivo, ensure_ascii=False)
-    os.replace(temporal, ruta)
+    with escribir_atomico(ruta, 0o600) as archivo:
+        archivo.write(json.dumps(datos, ensure_ascii=False).encode("utf-8"))
 
 
 def cargar(ruta: Path) -> tuple[Eleccion, EleccionSintetica, Equipo]:

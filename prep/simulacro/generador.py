@@ -23,13 +23,13 @@ from itertools import combinations
 
 import numpy as np
 
+from prep.catalogo import claves
+from prep.catalogo.elecciones import FEDERALES, LOCALES
 from prep.reglas.acta import CausaSinActa, Registro
 from prep.reglas.cifras import Cifra, Lectura
 
 # --- Fixed data: elections, parties, coalitions, entidades ----------------------------------
 
-FEDERALES = ("PRES", "SEN", "DIP_FED")
-LOCALES = ("GOB", "DIP_LOC", "AYUN")
 ELECCIONES = FEDERALES + LOCALES  # canonical order: the `orden` of elecciones.csv
 
 # Name and acta form code. The local codes are those of IEEC Campeche 2021; the federal ones are
@@ -159,7 +159,7 @@ _B, _C, _E, _S = range(4)
 MECANISMOS = ("", "D", "F", "I")
 _P_MECANISMO = (0.35, 0.15, 0.4, 0.1)
 
-# Figures of the acta that are not vote fields (spec/actas.md).
+# Figures of the acta that are not vote fields (row columns of the INE layout, base_ine.columnas).
 OTRAS = (
     "TOTAL_BOLETAS_SOBRANTES",
     "TOTAL_PERSONAS_VOTARON",
@@ -268,16 +268,15 @@ class ActaSintetica:
 
     @property
     def clave_casilla(self) -> str:
-        """CLAVE_CASILLA: entidad(2) + sección(4) + tipo(1) + número(2) + ext_contigua(2)."""
-        return (
-            f"{self.entidad:02d}{self.seccion:04d}{self.tipo_casilla}"
-            f"{self.numero:02d}{self.ext_contigua:02d}"
+        """CLAVE_CASILLA."""
+        return claves.clave_casilla(
+            self.entidad, self.seccion, self.tipo_casilla, self.numero, self.ext_contigua
         )
 
     @property
     def clave_acta(self) -> str:
-        """CLAVE_ACTA: CLAVE_CASILLA + tipo de acta."""
-        return self.clave_casilla + self.tipo_acta
+        """CLAVE_ACTA."""
+        return claves.clave_acta(self.clave_casilla, self.tipo_acta)
 
 
 @dataclass(frozen=True)
@@ -843,9 +842,9 @@ class _Lote:
         sin_acta, pendiente = _CODIGO["sin_acta"], _CODIGO["pendiente"]
         resultado = []
         for j in range(len(i)):
-            clave = f"{entidad[j]:02d}{seccion[j]:04d}{tipo[j]}{numero[j]:02d}{ext[j]:02d}"
             comun = (self.tipo, entidad[j], seccion[j], tipo[j], numero[j], ext[j], tipo_acta[j])
-            identificacion = clave + tipo_acta[j]
+            casilla = claves.clave_casilla(entidad[j], seccion[j], tipo[j], numero[j], ext[j])
+            identificacion = claves.clave_acta(casilla, tipo_acta[j])
             if caso[j] == sin_acta:
                 registro = (Registro.SIN_ACTA, (), {}, _CAUSAS[causas[j]], identificacion)
             elif caso[j] == pendiente:
@@ -853,11 +852,13 @@ class _Lote:
             else:
                 registro = (Registro.CAPTURADA, votos[j], otras[j], None, identificacion)
             resultado.append(ActaSintetica(*comun, *registro))
-        resultado += [
-            ActaSintetica(self.tipo, e, s, t, num, 0, mr, Registro.FUERA_CATALOGO,
-                          identificacion=f"{e:02d}{s:04d}{t}{num:02d}00{mr}")
-            for e, s, t, num in self.fuera
-        ]  # fmt: skip
+        for e, s, t, num in self.fuera:
+            clave = claves.clave_acta(claves.clave_casilla(e, s, t, num, 0), mr)
+            resultado.append(
+                ActaSintetica(
+                    self.tipo, e, s, t, num, 0, mr, Registro.FUERA_CATALOGO, identificacion=clave
+                )
+            )
         return resultado
 
     def _cifras(self) -> tuple[list[tuple[Cifra, ...]], list[dict[str, Cifra]]]:

@@ -6,8 +6,7 @@ Then the photo: the sheet lies slightly rotated and in perspective on a desk, un
 light, with sensor noise and JPEG compression. Everything random comes from the seed, so the
 same acta and seed give the same bytes.
 
-QR payload (what digitalización decodes to classify the acta): `PREP|<elección>|<CLAVE_ACTA>`,
-e.g. `PREP|GOB|040001B010005`.
+The QR code encodes the acta's payload as `prep.catalogo.claves.carga_qr` builds it.
 """
 
 import io
@@ -22,6 +21,7 @@ import numpy as np
 import segno
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
+from prep.catalogo.claves import carga_qr
 from prep.reglas.acta import Registro
 from prep.reglas.cifras import Cifra, Lectura
 from prep.simulacro.generador import (
@@ -34,7 +34,6 @@ from prep.simulacro.generador import (
     EleccionSintetica,
 )
 
-PREFIJO_QR = "PREP"
 ANCHO, ALTO = 1240, 1600  # the photo, in pixels
 _HOJA = (1150, 1490)  # the sheet of paper inside the photo
 _PAPEL = (247, 245, 238)
@@ -120,19 +119,6 @@ def _apocope(texto: str) -> str:
 
 
 # --- QR -------------------------------------------------------------------------------------
-
-
-def carga_qr(eleccion: str, clave_acta: str) -> str:
-    """The text the acta's QR code encodes."""
-    return f"{PREFIJO_QR}|{eleccion}|{clave_acta}"
-
-
-def interpretar_carga_qr(texto: str) -> tuple[str, str]:
-    """(elección, CLAVE_ACTA) of a decoded QR payload; ValueError if it is not one."""
-    partes = texto.split("|")
-    if len(partes) != 3 or partes[0] != PREFIJO_QR or not partes[1] or not partes[2]:
-        raise ValueError(f"código QR que no es de un acta PREP: {texto!r}")
-    return partes[1], partes[2]
 
 
 def _qr(texto: str, modulo: int) -> Image.Image:

@@ -1,10 +1,10 @@
 """A synthetic election as the pure rule engine sees it: each acta with its catálogo figures
 (lista nominal, representantes) and its place in the geography."""
 
+from prep.catalogo.claves import clave_casilla
+from prep.catalogo.elecciones import es_federal
 from prep.reglas.acta import Acta, Ubicacion
 from prep.simulacro.generador import ActaSintetica, EleccionSintetica
-
-_FEDERALES = frozenset({"PRES", "SEN", "DIP_FED"})
 
 
 class Indice:
@@ -12,7 +12,7 @@ class Indice:
 
     def __init__(self, sintetica: EleccionSintetica) -> None:
         self.casillas = {
-            f"{e:02d}{s:04d}{t}{n:02d}{x:02d}": (ln, rep)
+            clave_casilla(e, s, t, n, x): (ln, rep)
             for e, s, t, n, x, ln, rep, *_ in sintetica.catalogo["casillas.csv"]
         }
         self.secciones = {
@@ -28,7 +28,7 @@ class Indice:
         else:
             lista_nominal, representantes = catalogo
             df, dl, mun = self.secciones[(acta.entidad, acta.seccion)]
-            distrito = df if acta.eleccion in _FEDERALES else dl
+            distrito = df if es_federal(acta.eleccion) else dl
             ubicacion = Ubicacion(
                 acta.entidad, distrito or None, mun or None, acta.seccion, clave_casilla
             )

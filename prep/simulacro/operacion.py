@@ -10,9 +10,9 @@ from typing import Any, Self
 
 import httpx
 
+from prep.catalogo.claves import carga_qr
 from prep.reglas.acta import CausaSinActa
 from prep.reglas.cifras import Cifra, como_json
-from prep.simulacro.imagenes import carga_qr
 
 RUTA_ENTRAR = "/entrar/"
 API = "/api/v1"

@@ -16,8 +16,8 @@ from rich.console import Console
 
 from prep import reloj
 from prep.actas.models import Acta
-from prep.actas.servicios import ErrorDeDominio
 from prep.bitacora.servicios import verificar_base
+from prep.errores import ErrorDeDominio
 from prep.simulacro import equipo as archivo_equipo
 from prep.simulacro import informe
 from prep.simulacro.ejercicio import Ajustes, correr

@@ -23,9 +23,9 @@ from django.db import connections
 from django.utils import timezone
 
 from prep import reloj
-from prep.actas import servicios
+from prep.catalogo.claves import clave_acta, clave_casilla
 from prep.catalogo.importacion import importar, vaciar_catalogo
-from prep.catalogo.models import ActaEsperada, Distrito, ProcesoElectoral, clave_casilla
+from prep.catalogo.models import ActaEsperada, Distrito, ProcesoElectoral
 from prep.cuentas.identidad import SISTEMA
 from prep.cuentas.models import Centro, Dispositivo, Rol
 from prep.cuentas.servicios import (
@@ -36,9 +36,12 @@ from prep.cuentas.servicios import (
     crear_usuarios,
     emitir_dispositivo,
 )
+from prep.difusion.models import publicados
+from prep.errores import Codigo, ErrorDeDominio
 from prep.publicacion import llaves, programacion
 from prep.publicacion.calendario import Ventana
-from prep.publicacion.corte import PASO, PREFIJO_PREPARACION, publicar
+from prep.publicacion.carpetas import PREFIJO_PREPARACION
+from prep.publicacion.corte import PASO, publicar
 from prep.publicacion.manifiesto import ULTIMO
 from prep.publicacion.models import Corte, Turno
 from prep.reglas.acta import Registro
@@ -58,9 +61,10 @@ def preparar_base_de_datos() -> None:
     call_command("migrate", verbosity=0, interactive=False)
     procesos = list(ProcesoElectoral.objects.all())
     if any(not p.nombre.startswith("Simulacro") for p in procesos):
-        raise servicios.ErrorDeDominio(
+        raise ErrorDeDominio(
             "la base de datos ya contiene un proceso electoral que no es de demostración ni de"
-            " simulacro; use otra base (PREP_DATABASE_URL)"
+            " simulacro; use otra base (PREP_DATABASE_URL)",
+            Codigo.BASE_AJENA,
         )
     if procesos:
         vaciar_catalogo()
@@ -135,7 +139,7 @@ def _repartir(sintetica: EleccionSintetica, catds: dict[str, Catd], claves: dict
     """Each acta to the CATD of its casilla's distrito; one outside the catálogo to the CATD
     of its sección's distrito, if the sección exists, else to the first CATD."""
     distrito_de: dict[tuple[str, str], int] = {}
-    por_seccion: dict[str, int] = {}
+    por_seccion: dict[tuple[int, int], int] = {}
     filas = ActaEsperada.objects.values_list(
         "eleccion__tipo",
         "casilla__seccion__entidad__clave",
@@ -149,17 +153,17 @@ def _repartir(sintetica: EleccionSintetica, catds: dict[str, Catd], claves: dict
     )
     # Plain rows, not model instances: a national catálogo has half a million actas.
     for tipo, *casilla, tipo_acta, local, federal in filas.iterator(chunk_size=10_000):
-        clave = clave_casilla(*casilla) + tipo_acta
+        clave = clave_acta(clave_casilla(*casilla), tipo_acta)
         distrito = local if local in claves else federal
         distrito_de[(tipo, clave)] = distrito
-        por_seccion[clave[:6]] = distrito
+        por_seccion[(casilla[0], casilla[1])] = distrito
     primera = next(iter(claves.values()))
     for indice, acta in enumerate(sintetica.actas):
         if acta.registro is Registro.PENDIENTE:
             continue
         distrito = distrito_de.get((acta.eleccion, acta.clave_acta))
         if distrito is None:
-            distrito = por_seccion.get(acta.identificacion[:6])
+            distrito = por_seccion.get((acta.entidad, acta.seccion))
         catds[claves.get(distrito, primera)].actas.append(indice)
     # A casilla's paquete brings the actas of all its elecciones together.
     for catd in catds.values():
@@ -216,7 +220,7 @@ def cortes_finales(ventana: Ventana) -> None:
         momento = ahora.replace(second=0, microsecond=0)
         previo = Corte.objects.order_by("-momento").values_list("momento", flat=True).first()
         if ahora >= ventana.inicio and (previo is None or momento > previo):
-            publicar(momento)
+            publicar(momento, difusores=publicados)
         else:
             time.sleep(PASO)  # the embargo ends, or the next minute comes, within seconds
 

@@ -3,10 +3,10 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from prep.api import ERRORES
-from prep.cuentas.acceso import con_permiso
 from prep.cuentas.permisos import Permiso
 from prep.tablero.consultas import tablero
+from prep.web.autenticacion import con_permiso
+from prep.web.errores import ERRORES
 
 router = Router(tags=["tablero"], auth=con_permiso(Permiso.TABLERO))
 

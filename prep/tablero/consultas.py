@@ -13,6 +13,7 @@ from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet
 from prep.acopio.models import Acopio
 from prep.actas.models import Acta
 from prep.catalogo.models import ActaEsperada, Seccion
+from prep.cuentas.alcance import distritos_de, filtro_alcance, sirve
 from prep.cuentas.identidad import Actor
 from prep.cuentas.models import Centro
 from prep.digitalizacion.models import Imagen
@@ -28,7 +29,6 @@ ORDEN_ESTADOS = (
     E.CAPTURADA_2,
     E.EN_CONFLICTO,
     E.VERIFICADA,
-    E.PUBLICADA,
     E.SIN_ACTA,
     E.FUERA_DE_CATALOGO,
 )
@@ -104,19 +104,11 @@ class Tablero:
         return sum(self.por_estado.values())
 
 
-def _distritos(centro: Centro) -> set[int]:
-    # .all() uses the distritos prefetched with the centro, when they were.
-    return {d.pk for d in centro.distritos.all()}
-
-
 def _secciones(centro: Centro) -> QuerySet | None:
     """The secciones the centro serves (None: all), as a subquery."""
-    distritos = _distritos(centro)
-    if not distritos:
+    if distritos_de(centro) is None:
         return None
-    return Seccion.objects.filter(
-        Q(distrito_federal__in=distritos) | Q(distrito_local__in=distritos)
-    ).values("pk")
+    return Seccion.objects.filter(filtro_alcance(centro)).values("pk")
 
 
 def _filtro_actas(centro: Centro | None) -> Q:
@@ -187,10 +179,10 @@ def por_centro(centros: list[Centro]) -> list[FilaCentro]:
         fuera[centro_id].append((estado, n))
     filas = []
     for centro in centros:
-        propios = _distritos(centro)
+        propios = distritos_de(centro)
         conteo = list(fuera[centro.pk])
         for (federal, local), estados in por_par.items():
-            if not propios or federal in propios or local in propios:
+            if sirve(propios, federal, local):
                 conteo += estados.items()
         filas.append(FilaCentro(centro, _conteo(conteo)))
     return filas
@@ -231,11 +223,11 @@ def _percentiles(valores: QuerySet, n: int) -> tuple[float, float]:
 
 
 def tiempos(centro: Centro | None) -> Tiempos:
-    """From acopio to verificación, over the verified (or published) actas in scope."""
+    """From acopio to verificación, over the verified actas in scope."""
     actas = (
         Acta.objects.filter(
             _filtro_actas(centro),
-            estado__in=(E.VERIFICADA, E.PUBLICADA),
+            estado=E.VERIFICADA,
             fecha_hora_acopio__isnull=False,
             fecha_hora_verificacion__isnull=False,
         )

@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from prep.actas.models import Acta
-from prep.cuentas.acceso import requiere_permiso
 from prep.cuentas.permisos import Permiso
 from prep.tablero.consultas import ORDEN_ESTADOS, tablero
+from prep.web.paginas import requiere_permiso
 
 COLAS = {
     "clasificacion": _("Imágenes por clasificar a mano"),

@@ -12,13 +12,14 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from prep.api import ERRORES
+from prep.actas import veredicto
 from prep.captura.acceso import exigir, obtener_acta
 from prep.captura.api import ACTA, Cifras
-from prep.cuentas.acceso import con_permiso
 from prep.cuentas.permisos import Permiso
 from prep.verificacion import servicios
 from prep.verificacion.consultas import detalle, lista_de_conflictos
+from prep.web.autenticacion import con_permiso
+from prep.web.errores import ERRORES
 
 router = Router(tags=["verificación"], auth=con_permiso(Permiso.VERIFICACION))
 
@@ -91,7 +92,7 @@ class Verificada(Schema):
     evaluacion: Evaluacion
 
 
-def _verificada(resultado: servicios.Verificada) -> dict:
+def _verificada(resultado: veredicto.Verificada) -> dict:
     return {
         "acta_id": resultado.acta.pk,
         "estado": resultado.acta.estado,

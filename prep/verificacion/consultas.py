@@ -5,12 +5,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from prep.actas.models import Acta
-from prep.actas.servicios import ErrorDeDominio, columnas_de
 from prep.captura.acceso import filtro_alcance
 from prep.captura.cifras import campos, diferencias, etiquetas, plano
 from prep.captura.cola import capturas_de
 from prep.captura.presentacion import imagen_url
+from prep.catalogo.consultas import columnas_de
 from prep.cuentas.identidad import Actor
+from prep.errores import Codigo, ErrorDeDominio
 
 
 def conflictos(actor: Actor) -> QuerySet[Acta]:
@@ -51,7 +52,7 @@ def detalle(acta: Acta) -> dict:
     once verified, the final figures."""
     capturas = capturas_de(acta)
     if 1 not in capturas or 2 not in capturas:
-        raise ErrorDeDominio(_("el acta no tiene dos capturas que comparar"), "sin_conflicto")
+        raise ErrorDeDominio(_("el acta no tiene dos capturas que comparar"), Codigo.SIN_CONFLICTO)
     orden = campos(columnas_de(acta.eleccion))
     nombres = etiquetas(acta.eleccion)
     primera, segunda = capturas[1].cifras, capturas[2].cifras

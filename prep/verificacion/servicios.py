@@ -1,21 +1,18 @@
 """Verificación: the domain services that make an acta `verificada` (the only writers of that
 state). Each call is one transaction with its bitácora entries, and is idempotent.
 
-- `verificar`: record agreed figures and the rule engine's verdict (used by the comparison of
-  two equal captures, by `resolver` and by `cotejar`).
+(`prep.actas.veredicto.verificar` records agreed figures and the rule engine's verdict: the
+comparison of two equal captures, `resolver` and `cotejar` use it.)
 - `resolver`: a verificador decides each field where the two captures differ, with a reason.
-- `cotejar`: a verificador re-verifies a verified (or published) acta against its image (R15).
+- `cotejar`: a verificador re-verifies a verified acta (published or not) against its image
+  (R15).
 """
-
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from prep import reloj
 from prep.actas.models import Acta
-from prep.actas.servicios import ErrorDeDominio, SinPermiso, columnas_de
-from prep.actas.transiciones import aplicar
+from prep.actas.veredicto import Verificada, evaluacion_de, resumen, verificar
 from prep.captura.acceso import exigir, obtener_acta
 from prep.captura.cifras import (
     campos,
@@ -27,46 +24,12 @@ from prep.captura.cifras import (
 )
 from prep.captura.cola import capturas_de
 from prep.captura.models import Captura
+from prep.catalogo.consultas import columnas_de
 from prep.cuentas.identidad import Actor
 from prep.cuentas.permisos import Permiso
-from prep.verificacion.reglas import evaluacion_de, resumen
+from prep.errores import Codigo, ErrorDeDominio, SinPermiso
 
 MOTIVO_MAXIMO = 500
-
-
-@dataclass(frozen=True)
-class Verificada:
-    """An acta left verified, with the rule engine's verdict on its figures."""
-
-    acta: Acta
-    evaluacion: dict
-
-
-def verificar(
-    acta: Acta,
-    actor: Actor,
-    accion: str,
-    cifras: dict,
-    *,
-    estado: str | None,
-    detalle: dict,
-    columnas: list[str] | None = None,
-) -> Verificada:
-    """Record `cifras` as the acta's verified figures, with the rules' verdict in the bitácora.
-
-    Must run inside the caller's transaction, on a locked acta.
-    """
-    evaluacion = resumen(evaluacion_de(acta, cifras, columnas))
-    aplicar(
-        acta,
-        actor,
-        accion,
-        estado,
-        cifras=cifras,
-        fecha_hora_verificacion=reloj.ahora(),
-        detalle={**detalle, "evaluacion": evaluacion},
-    )
-    return Verificada(acta, evaluacion)
 
 
 def _independiente(actor: Actor, capturas: dict[int, Captura]) -> None:
@@ -95,7 +58,9 @@ def resolver(
         exigir(actor, Permiso.VERIFICACION, acta)
         capturas = capturas_de(acta)
         if 1 not in capturas or 2 not in capturas:
-            raise ErrorDeDominio(_("el acta no tiene dos capturas que comparar"), "sin_conflicto")
+            raise ErrorDeDominio(
+                _("el acta no tiene dos capturas que comparar"), Codigo.SIN_CONFLICTO
+            )
         _independiente(actor, capturas)
         primera, segunda = capturas[1].cifras, capturas[2].cifras
         columnas = columnas_de(acta.eleccion)
@@ -103,13 +68,13 @@ def resolver(
         difieren = diferencias(primera, segunda, orden)
         leidos = _decisiones(difieren, valores, motivos)
         final = con_valores(primera, leidos)
-        if acta.estado in (Acta.Estado.VERIFICADA, Acta.Estado.PUBLICADA) and acta.cifras == final:
+        if acta.estado == Acta.Estado.VERIFICADA and acta.cifras == final:
             return Verificada(acta, resumen(evaluacion_de(acta, final, columnas)))
         if acta.estado != Acta.Estado.EN_CONFLICTO:
             raise ErrorDeDominio(
                 _("el acta está «%(estado)s»; sólo se resuelve un acta en conflicto")
                 % {"estado": acta.get_estado_display()},
-                "estado_invalido",
+                Codigo.ESTADO_INVALIDO,
             )
         a, b = plano(primera), plano(segunda)
         decisiones = {
@@ -174,32 +139,32 @@ def _decisiones(difieren: list[str], valores: dict, motivos: dict) -> dict:
                 % {"campo": campo, "n": MOTIVO_MAXIMO}
             )
     if errores:
-        raise ErrorDeDominio("; ".join(errores), "resolucion_invalida", 422)
+        raise ErrorDeDominio("; ".join(errores), Codigo.RESOLUCION_INVALIDA)
     return leidos
 
 
 def cotejar(acta: Acta, actor: Actor, datos: object, motivo: str) -> Verificada:
-    """Re-verify a verified or published acta against its image (R15): new figures and why.
+    """Re-verify a verified acta, published or not, against its image (R15): new figures and why.
     The acta keeps its state; the bitácora keeps the figures before and after. Repeating the
     same figures changes nothing."""
     exigir(actor, Permiso.VERIFICACION)
     motivo = _motivo(motivo)
     if not motivo:
-        raise ErrorDeDominio(_("falta el motivo del cotejo"), "cotejo_invalido", 422)
+        raise ErrorDeDominio(_("falta el motivo del cotejo"), Codigo.COTEJO_INVALIDO)
     if len(motivo) > MOTIVO_MAXIMO:
         raise ErrorDeDominio(
-            _("el motivo pasa de %(n)s caracteres") % {"n": MOTIVO_MAXIMO}, "cotejo_invalido", 422
+            _("el motivo pasa de %(n)s caracteres") % {"n": MOTIVO_MAXIMO}, Codigo.COTEJO_INVALIDO
         )
     with transaction.atomic():
         acta = obtener_acta(acta.pk, bloquear=True)
         exigir(actor, Permiso.VERIFICACION, acta)
         columnas = columnas_de(acta.eleccion)
         cifras = leer_cifras(datos, columnas)
-        if acta.estado not in (Acta.Estado.VERIFICADA, Acta.Estado.PUBLICADA):
+        if acta.estado != Acta.Estado.VERIFICADA:
             raise ErrorDeDominio(
-                _("el acta está «%(estado)s»; sólo se coteja un acta verificada o publicada")
+                _("el acta está «%(estado)s»; sólo se coteja un acta verificada")
                 % {"estado": acta.get_estado_display()},
-                "estado_invalido",
+                Codigo.ESTADO_INVALIDO,
             )
         _independiente(actor, capturas_de(acta))
         if acta.cifras == cifras:

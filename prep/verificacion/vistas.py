@@ -8,14 +8,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from prep.actas.servicios import ErrorDeDominio, SinPermiso
+from prep.actas.veredicto import Verificada
 from prep.captura.acceso import acta_de_pagina
 from prep.captura.formularios import FormularioResolucion
 from prep.captura.vistas import es_htmx, mesa, prohibido
-from prep.cuentas.acceso import requiere_permiso
 from prep.cuentas.permisos import Permiso
+from prep.errores import ErrorDeDominio, SinPermiso
 from prep.verificacion import servicios
 from prep.verificacion.consultas import conflictos, detalle, lista_de_conflictos
+from prep.web.paginas import requiere_permiso
 
 PARCIAL, PAGINA = "verificacion/_acta.html", "verificacion/acta.html"
 
@@ -29,7 +30,7 @@ def inicio(request: HttpRequest) -> HttpResponse:
     )
 
 
-def veredicto(resultado: servicios.Verificada) -> str:
+def veredicto(resultado: Verificada) -> str:
     """The rule engine's verdict in one Spanish sentence."""
     evaluacion = resultado.evaluacion
     estado = _("contabilizada") if evaluacion["contabilizada"] else _("no contabilizada")

@@ -12,14 +12,14 @@ from django.utils import timezone
 from prep.acopio.models import Acopio
 from prep.acopio.servicios import registrar_acopio
 from prep.actas.models import Acta
-from prep.actas.servicios import SinPermiso
 from prep.actas.transiciones import aplicar
 from prep.bitacora.models import Entrada
 from prep.bitacora.servicios import verificar_base
+from prep.catalogo.claves import carga_qr
 from prep.cuentas.identidad import SISTEMA
 from prep.cuentas.models import Rol
+from prep.errores import SinPermiso
 from prep.reglas.acta import CausaSinActa
-from prep.simulacro.imagenes import carga_qr
 from tests.cuentas.ayudas import actor, persona
 from tests.fabricas import ActaEsperadaFactory, EleccionFactory
 

@@ -7,11 +7,11 @@ import pytest
 from prep.actas.models import Acta
 from prep.actas.servicios import (
     CifrasActa,
-    ErrorDeDominio,
     registrar_fuera_de_catalogo,
     registrar_resultado,
     registrar_sin_acta,
 )
+from prep.errores import ErrorDeDominio
 from prep.reglas.acta import CausaSinActa
 from prep.reglas.cifras import Lectura
 from tests.fabricas import ActaEsperadaFactory, EleccionFactory

@@ -223,7 +223,7 @@ def test_la_copia_exportada_es_integra_y_legible(tmp_path):
     intacta, salida = verificar("--archivo", str(archivo))
     assert intacta, salida
     assert f"última: 5, hash {entradas[-1]['hash']}" in salida
-    assert not (tmp_path / "bitacora.jsonl.tmp").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["bitacora.jsonl"]  # no temporary file left
 
 
 @pytest.mark.django_db

@@ -8,13 +8,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from prep.actas.models import Acta
-from prep.actas.servicios import ErrorDeDominio, SinPermiso
 from prep.actas.transiciones import aplicar
 from prep.bitacora.models import Entrada
 from prep.captura.models import Asignacion, Captura
 from prep.captura.servicios import capturar, siguiente_acta
 from prep.cuentas.identidad import SISTEMA, actor_de_usuario
 from prep.cuentas.models import Rol
+from prep.errores import Codigo, ErrorDeDominio, SinPermiso
 from tests.captura.ayudas import cifras, entradas
 from tests.fabricas import UsuarioFactory
 
@@ -250,7 +250,7 @@ def test_cifras_invalidas_se_rechazan_sin_cambiar_nada(lista, ana, datos, mensaj
     numero_bitacora = Entrada.objects.count()
     with pytest.raises(ErrorDeDominio, match=mensaje) as error:
         capturar(acta, ana, datos)
-    assert (error.value.codigo, error.value.estado) == ("cifras_invalidas", 422)
+    assert error.value.codigo == Codigo.CIFRAS_INVALIDAS
     assert _estado(acta) == E.DIGITALIZADA
     assert not Captura.objects.exists()
     assert Entrada.objects.count() == numero_bitacora

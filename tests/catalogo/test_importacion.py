@@ -28,6 +28,7 @@ from prep.catalogo.models import (
 )
 from prep.cuentas.models import Centro
 from tests.catalogo.fabricas import CASILLAS, ELECCIONES, catalogo_valido, escribir_catalogo
+from tests.fabricas import ActaFactory
 
 CONTEOS_VALIDO = {
     "procesos electorales": 1,
@@ -188,10 +189,8 @@ def test_reemplazar_sustituye_el_catalogo(tmp_path):
 def test_no_se_reemplaza_con_actas_registradas(tmp_path):
     importar(escribir_catalogo(tmp_path))
     esperada = ActaEsperada.objects.select_related("eleccion").first()
-    Acta.objects.create(
-        eleccion=esperada.eleccion, acta_esperada=esperada, estado=Acta.Estado.ACOPIADA
-    )
-    with pytest.raises(ErrorDeImportacion, match="ya hay 1 actas registradas"):
+    ActaFactory(acta_esperada=esperada, estado=Acta.Estado.ACOPIADA)
+    with pytest.raises(ErrorDeImportacion, match=r"ya hay registros hechos con él \(1 acta\)"):
         importar(tmp_path, reemplazar=True)
     assert conteos() == CONTEOS_VALIDO
     assert Acta.objects.count() == 1
@@ -280,7 +279,8 @@ def test_no_reemplaza_si_hay_centros_con_distritos(tmp_path):
     centro = Centro.objects.create(clave="CATD-01", nombre="Centro 1", tipo=Centro.Tipo.CATD)
     centro.distritos.set(Distrito.objects.all()[:1])
     antes = conteos()
-    with pytest.raises(ErrorDeImportacion, match="perderían su alcance"):
+    asignaciones = r"registros hechos con él \(1 asignaciones de distritos a centros\)"
+    with pytest.raises(ErrorDeImportacion, match=asignaciones):
         importar(escribir_catalogo(tmp_path / "dos"), reemplazar=True)
     assert conteos() == antes
     assert centro.distritos.count() == 1

@@ -28,11 +28,15 @@ from django.utils import timezone
 from prep import reloj
 from prep.bitacora.models import Cabeza, Entrada
 from prep.bitacora.servicios import registrar
-from prep.continuidad import respaldo
+from prep.continuidad import formato, motores
+from prep.continuidad.restauracion import PREFIJO_REEMPLAZADOS
+from prep.continuidad.verificacion import verificar
 from prep.cuentas.consola import actor_de_consola
+from prep.difusion.models import publicados
 from prep.digitalizacion.models import Imagen
 from prep.publicacion import llaves, manifiesto
-from prep.publicacion.corte import publicar, raiz
+from prep.publicacion.carpetas import raiz
+from prep.publicacion.corte import publicar
 from prep.publicacion.verificacion_corte import verificar_publicacion
 from prep.servidor.servidor import url_de_la_base
 from tests.publicacion.eleccion import Eleccion
@@ -110,7 +114,7 @@ def _huellas(carpeta: Path) -> dict[str, str]:
 def _estado() -> tuple:
     """What a refused restore must leave as it was: counts, bitácora head, published files."""
     return (
-        respaldo._conteos(),
+        motores.contar(),
         tuple(Cabeza.objects.values_list("numero", "hash").get()),
         _huellas(raiz()),
     )
@@ -126,7 +130,7 @@ def _crear(archivo: Path) -> str:
 def test_simulacro_el_sistema_restaurado_publica_el_mismo_corte(tmp_path, sistema_nuevo):
     eleccion = Eleccion(tmp_path, casillas=60)
     eleccion.registrar(50, con_imagen=20)
-    primero = publicar(eleccion.minuto(0))
+    primero = publicar(eleccion.minuto(0), difusores=publicados)
     eleccion.registrar(70, con_imagen=25)
     archivo = tmp_path / "respaldos" / "prep.tar"
     archivo.parent.mkdir()
@@ -138,7 +142,7 @@ def test_simulacro_el_sistema_restaurado_publica_el_mismo_corte(tmp_path, sistem
 
     # The original goes on and makes its next corte (new databases zip included, the one file
     # compressed at publication); then the disaster.
-    original = publicar(eleccion.minuto(20))
+    original = publicar(eleccion.minuto(20), difusores=publicados)
     assert original.con_bases
 
     inicio = time.monotonic()
@@ -170,7 +174,7 @@ def test_simulacro_el_sistema_restaurado_publica_el_mismo_corte(tmp_path, sistem
     forzado = sistema_nuevo.prep("respaldo", "restaurar", str(archivo), "--forzar")
     assert forzado.returncode == 0, forzado.stderr
     assert "se apartaron en" in forzado.stdout
-    [apartados] = sistema_nuevo.publicacion.glob(f"{respaldo.PREFIJO_REEMPLAZADOS}*")
+    [apartados] = sistema_nuevo.publicacion.glob(f"{PREFIJO_REEMPLAZADOS}*")
     assert sorted(p.name for p in apartados.iterdir()) == sorted(
         ["ultimo", primero.carpeta, original.carpeta]
     )
@@ -187,26 +191,26 @@ def test_simulacro_el_sistema_restaurado_publica_el_mismo_corte(tmp_path, sistem
 def test_el_archivo_lleva_la_base_las_imagenes_los_cortes_y_solo_la_llave_publica(tmp_path):
     eleccion = Eleccion(tmp_path, casillas=20)
     eleccion.registrar(30, con_imagen=6)
-    primero = publicar(eleccion.minuto(0))
+    primero = publicar(eleccion.minuto(0), difusores=publicados)
     eleccion.registrar(4)
-    segundo = publicar(eleccion.minuto(20))
+    segundo = publicar(eleccion.minuto(20), difusores=publicados)
     archivo = tmp_path / "prep.tar"
     _crear(archivo)
 
     with tarfile.open(archivo) as tar:
         miembros = tar.getmembers()
-        datos = json.loads(tar.extractfile(respaldo.MANIFIESTO).read())
-        publica = tar.extractfile(respaldo.LLAVE).read()
+        datos = json.loads(tar.extractfile(formato.MANIFIESTO).read())
+        publica = tar.extractfile(formato.LLAVE).read()
     nombres = [m.name for m in miembros]
     assert all(m.isfile() for m in miembros)
-    assert nombres[0] == respaldo.BASES[connection.vendor]
-    assert nombres[-1] == respaldo.MANIFIESTO
+    assert nombres[0] == formato.BASES[connection.vendor]
+    assert nombres[-1] == formato.MANIFIESTO
     assert [(m["nombre"], m["bytes"]) for m in datos["miembros"]] == [
         (m.name, m.size) for m in miembros[:-1]
     ]
     assert publica == llaves.publica_pem(llaves.cargar().public_key())
     assert llaves.ruta_llave().read_bytes() not in archivo.read_bytes()
-    imagenes = [n for n in nombres if n.startswith(respaldo.IMAGENES)]
+    imagenes = [n for n in nombres if n.startswith(formato.IMAGENES)]
     assert len(imagenes) == datos["conteos"]["imagenes"] == 6
 
     # Each corte: its manifest and signature, and only what the previous one did not have;
@@ -214,7 +218,7 @@ def test_el_archivo_lleva_la_base_las_imagenes_los_cortes_y_solo_la_llave_public
     for corte, previo in ((primero, None), (segundo, primero)):
         listados = manifiesto.leer(_leer(corte, manifiesto.MANIFIESTO)).por_ruta()
         antes = {} if previo is None else manifiesto.leer(_leer(previo, "manifest.json")).por_ruta()
-        prefijo = f"{respaldo.PUBLICACION}{corte.carpeta}/"
+        prefijo = f"{formato.PUBLICACION}{corte.carpeta}/"
         llevados = {n.removeprefix(prefijo) for n in nombres if n.startswith(prefijo)}
         cambiados = {
             r for r, a in listados.items() if antes.get(r) != a and not r.startswith("imagenes/")
@@ -233,7 +237,7 @@ def test_el_archivo_lleva_la_base_las_imagenes_los_cortes_y_solo_la_llave_public
     anterior = Entrada.objects.get(numero=cabeza.numero - 1)
     assert datos["bitacora"] == {"numero": anterior.numero, "hash": anterior.hash}
     assert datos["conteos"]["bitacora"] == cabeza.numero - 1
-    respaldo.verificar(archivo)  # every member matches the manifest
+    verificar(archivo)  # every member matches the manifest
 
 
 def _leer(corte, ruta: str) -> bytes:
@@ -243,11 +247,11 @@ def _leer(corte, ruta: str) -> bytes:
 def test_un_respaldo_alterado_se_rechaza_sin_tocar_nada(tmp_path):
     eleccion = Eleccion(tmp_path, casillas=20)
     eleccion.registrar(40, con_imagen=4)
-    publicar(eleccion.minuto(0))
+    publicar(eleccion.minuto(0), difusores=publicados)
     archivo = tmp_path / "prep.tar"
     _crear(archivo)
     with tarfile.open(archivo) as tar:
-        imagen = next(m for m in tar.getmembers() if m.name.startswith(respaldo.IMAGENES))
+        imagen = next(m for m in tar.getmembers() if m.name.startswith(formato.IMAGENES))
     with archivo.open("r+b") as datos:  # one byte of one image
         datos.seek(imagen.offset_data + imagen.size // 2)
         byte = datos.read(1)
@@ -274,7 +278,7 @@ def test_un_respaldo_alterado_se_rechaza_sin_tocar_nada(tmp_path):
 def test_no_se_restaura_sobre_una_base_con_datos_sin_forzar(tmp_path):
     eleccion = Eleccion(tmp_path, casillas=20)
     eleccion.registrar(20)
-    publicar(eleccion.minuto(0))
+    publicar(eleccion.minuto(0), difusores=publicados)
     archivo = tmp_path / "prep.tar"
     _crear(archivo)
     antes = _estado()
@@ -286,7 +290,7 @@ def test_no_se_restaura_sobre_una_base_con_datos_sin_forzar(tmp_path):
 def test_con_otra_llave_de_firma_no_se_restaura(tmp_path, settings):
     eleccion = Eleccion(tmp_path, casillas=10)
     eleccion.registrar(10)
-    publicar(eleccion.minuto(0))
+    publicar(eleccion.minuto(0), difusores=publicados)
     archivo = tmp_path / "prep.tar"
     _crear(archivo)
     antes = _estado()
@@ -303,22 +307,22 @@ def test_un_respaldo_de_otro_motor_se_rechaza(tmp_path):
     archivo = tmp_path / "prep.tar"
     _crear(archivo)
     # The same archive, made to say it comes from the other engine (consistently: it verifies).
-    propia = respaldo.BASES[connection.vendor]
+    propia = formato.BASES[connection.vendor]
     otro_motor = "postgresql" if connection.vendor == "sqlite" else "sqlite"
     otro = tmp_path / "otro.tar"
     with tarfile.open(archivo) as tar, tarfile.open(otro, "w") as nuevo:
         for miembro in tar.getmembers():
             contenido = tar.extractfile(miembro) if miembro.isfile() else None
-            if miembro.name == respaldo.MANIFIESTO:
+            if miembro.name == formato.MANIFIESTO:
                 datos = json.loads(contenido.read())
                 datos["motor"] = otro_motor
                 for m in datos["miembros"]:
                     if m["nombre"] == propia:
-                        m["nombre"] = respaldo.BASES[otro_motor]
+                        m["nombre"] = formato.BASES[otro_motor]
                 crudo = json.dumps(datos).encode()
                 miembro.size, contenido = len(crudo), io.BytesIO(crudo)
             elif miembro.name == propia:
-                miembro.name = respaldo.BASES[otro_motor]
+                miembro.name = formato.BASES[otro_motor]
             nuevo.addfile(miembro, contenido)
     antes = _estado()
     with pytest.raises(CommandError, match="restaurar de un motor a otro no se admite"):
@@ -346,7 +350,7 @@ def test_las_imagenes_van_y_vuelven_por_el_almacen_configurado(
     settings.PREP_S3_ENDPOINT = servidor_s3.endpoint
     eleccion = Eleccion(tmp_path, casillas=20)
     eleccion.registrar(40, con_imagen=5)
-    publicar(eleccion.minuto(0))
+    publicar(eleccion.minuto(0), difusores=publicados)
     archivo = tmp_path / "prep.tar"
     _crear(archivo)
 
@@ -392,7 +396,7 @@ def test_se_respalda_mientras_el_sistema_escribe(tmp_path):
     _salida, errores = proceso.communicate()
     assert proceso.returncode == 0, errores
     assert escritas > 0
-    datos = respaldo.verificar(archivo).manifiesto
+    datos = verificar(archivo).manifiesto
     cabeza = datos["bitacora"]
     assert Entrada.objects.get(numero=cabeza["numero"]).hash == cabeza["hash"]
     assert datos["conteos"]["bitacora"] == cabeza["numero"]

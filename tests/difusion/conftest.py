@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from prep.publicacion.corte import publicar, raiz
+from prep.difusion.models import publicados
+from prep.publicacion.carpetas import raiz
+from prep.publicacion.corte import publicar
 from tests.difusion.difusores_reales import Noche, preparar_noche
 from tests.publicacion.eleccion import Eleccion
 
@@ -18,7 +20,7 @@ def cortes(db, tmp_path) -> list[Path]:
     carpetas = []
     for minuto, (actas, imagenes) in zip((0, 20, 40), ((12, 4), (12, 3), (12, 0)), strict=True):
         eleccion.registrar(actas, con_imagen=imagenes)
-        carpetas.append(raiz() / publicar(eleccion.minuto(minuto)).carpeta)
+        carpetas.append(raiz() / publicar(eleccion.minuto(minuto), difusores=publicados).carpeta)
     return carpetas
 
 

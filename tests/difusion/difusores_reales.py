@@ -8,7 +8,7 @@ from pathlib import Path
 
 from prep.difusion.bandeja import procesar
 from prep.difusion.envio.empuje import Entrega, enviar_corte
-from prep.difusion.models import Difusor
+from prep.difusion.models import Difusor, publicados
 from prep.publicacion.corte import publicar
 from prep.publicacion.models import Corte
 from tests.fabricas import DifusorFactory
@@ -37,7 +37,7 @@ class Noche:
         """The next corte of the calendar (20 min after the last), pushed to the difusores;
         then the SFTP difusor publishes what reached its inbox."""
         self.eleccion.registrar(actas, con_imagen=1)
-        corte = publicar(self.eleccion.minuto(20 * len(self.cortes)))
+        corte = publicar(self.eleccion.minuto(20 * len(self.cortes)), difusores=publicados)
         self.cortes.append(corte)
         entregas = enviar_corte(corte, limite=limite)
         if self.sftp.bandeja.is_dir():

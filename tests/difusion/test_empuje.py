@@ -23,8 +23,9 @@ from prep.bitacora.servicios import verificar_base
 from prep.difusion import monitoreo
 from prep.difusion.bandeja import RECHAZADOS
 from prep.difusion.envio.empuje import enviar_corte
-from prep.difusion.models import Difusor, Envio
-from prep.publicacion.corte import publicar, raiz
+from prep.difusion.models import Difusor, Envio, publicados
+from prep.publicacion.carpetas import raiz
+from prep.publicacion.corte import publicar
 from prep.publicacion.manifiesto import MANIFIESTO, ULTIMO, huella
 from prep.publicacion.verificacion_corte import verificar
 
@@ -92,7 +93,7 @@ def test_un_servidor_caido_se_reintenta_dentro_del_periodo(noche):
             noche.sftp.iniciar()
 
     noche.eleccion.registrar(2)
-    corte = publicar(noche.eleccion.minuto(0))
+    corte = publicar(noche.eleccion.minuto(0), difusores=publicados)
     entregas = {e.difusor: e for e in enviar_corte(corte, limite=30, avisar=revivir)}
     assert (entregas["Universidad (SFTP)"].entregado, entregas["Universidad (SFTP)"].intentos) == (
         True,
@@ -163,7 +164,7 @@ def test_un_proceso_de_envio_que_muere_queda_como_intento_fallido(noche):
     asesino = threading.Thread(target=matar)
     asesino.start()
     noche.eleccion.registrar(2)
-    corte = publicar(noche.eleccion.minuto(0))
+    corte = publicar(noche.eleccion.minuto(0), difusores=publicados)
     entregas = {e.difusor: e for e in enviar_corte(corte, limite=8)}
     asesino.join()
     mudo.close()

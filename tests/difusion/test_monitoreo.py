@@ -1,7 +1,7 @@
-"""Monitoring each period (spec D6–D8) against the difusores' real public sites: a difusor whose
-site is down for three periods in a row is cut off (no more pushes, its link disabled with a
-notice in the next corte), one down for two periods is not; an administrator restores it; every
-period and the cut-off are in the bitácora."""
+"""Monitoring each period (docs/difusion.md, D6–D8) against the difusores' real public sites: a
+difusor whose site is down for three periods in a row is cut off (no more pushes, its link
+disabled with a notice in the next corte), one down for two periods is not; an administrator
+restores it; every period and the cut-off are in the bitácora."""
 
 import json
 from io import StringIO
@@ -13,7 +13,7 @@ from prep.bitacora.models import Entrada
 from prep.bitacora.servicios import verificar_base
 from prep.difusion import monitoreo
 from prep.difusion.models import Difusor, Envio, Periodo
-from prep.publicacion.corte import raiz
+from prep.publicacion.carpetas import raiz
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from prep.actas.servicios import ErrorDeDominio
 from prep.difusion.paquete import empaquetar
+from prep.errores import ErrorDeDominio
 from prep.publicacion.manifiesto import FIRMA, LLAVE_PUBLICA, MANIFIESTO, leer
 from prep.publicacion.verificacion_corte import ANTERIOR
 from tests.publicacion.cortes_de_prueba import alterar_byte

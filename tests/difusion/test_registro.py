@@ -8,12 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from prep.actas.servicios import ErrorDeDominio
 from prep.bitacora.models import Entrada
 from prep.bitacora.servicios import verificar_base
 from prep.cuentas.identidad import SISTEMA
 from prep.difusion import registro
 from prep.difusion.models import Difusor, publicados
+from prep.errores import Codigo, ErrorDeDominio
 from tests.fabricas import LLAVE_SERVIDOR_DE_EJEMPLO, DifusorFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +157,7 @@ def test_cada_problema_del_alta_se_nombra():
             "ftp://prep.example",
             logo="logo.png",
         )
-    assert error.value.estado == 422
+    assert error.value.codigo == Codigo.DATOS_INVALIDOS
     mensaje = str(error.value)
     for campo in ("nombre:", "url:", "canal:", "credencial:", "logo:"):
         assert campo in mensaje

@@ -1,4 +1,4 @@
-"""The three-strike rule (spec D6–D8), as a pure state machine."""
+"""The three-strike rule (docs/difusion.md, D6–D8), as a pure state machine."""
 
 from datetime import timedelta
 

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from prep.digitalizacion import almacen as modulo
+from prep import archivos
 from prep.digitalizacion.almacen import (
     AlmacenLocal,
     AlmacenS3,
@@ -60,8 +60,8 @@ def test_local_sincroniza_el_archivo_antes_de_renombrarlo_y_la_carpeta_despues(
         eventos.append(("replace", os.path.basename(destino)))
         replace(origen, destino)
 
-    monkeypatch.setattr(modulo.os, "fsync", _fsync)
-    monkeypatch.setattr(modulo.os, "replace", _replace)
+    monkeypatch.setattr(archivos.os, "fsync", _fsync)
+    monkeypatch.setattr(archivos.os, "replace", _replace)
     AlmacenLocal(tmp_path).guardar(DATOS)
     archivo = eventos.index(("fsync", "archivo"))
     renombre = eventos.index(("replace", SHA))
@@ -73,7 +73,7 @@ def test_local_una_escritura_fallida_no_deja_nada_visible(tmp_path, monkeypatch)
     def _falla(descriptor):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(modulo.os, "fsync", _falla)
+    monkeypatch.setattr(archivos.os, "fsync", _falla)
     with pytest.raises(OSError, match="No space"):
         AlmacenLocal(tmp_path).guardar(DATOS)
     assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -9,10 +9,10 @@ from prep.actas.models import Acta
 from prep.actas.transiciones import aplicar
 from prep.bitacora.models import Entrada
 from prep.bitacora.servicios import verificar_base
+from prep.catalogo.claves import carga_qr
 from prep.cuentas.identidad import SISTEMA
 from prep.cuentas.models import Rol
 from prep.empaquetado.models import Empaquetado
-from prep.simulacro.imagenes import carga_qr
 from tests.cuentas.ayudas import persona
 from tests.fabricas import ActaEsperadaFactory
 

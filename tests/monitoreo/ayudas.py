@@ -17,6 +17,7 @@ from prep.publicacion.models import Calendario, Corte
 from tests.cuentas.ayudas import persona
 from tests.fabricas import (
     ActaEsperadaFactory,
+    ActaFactory,
     CentroFactory,
     DifusorFactory,
     EleccionFactory,
@@ -33,7 +34,6 @@ GOB = {
     E.CAPTURADA_2: 1,
     E.ACOPIADA: 1,
     E.SIN_ACTA: 1,
-    E.PUBLICADA: 1,
     None: 2,
 }
 DIP_LOC = {E.VERIFICADA: 1, None: 3}
@@ -75,9 +75,7 @@ def _actas(eleccion, estados: dict) -> list[Acta]:
         for _ in range(n):
             esperada = ActaEsperadaFactory(eleccion=eleccion)
             if estado is not None:
-                creadas.append(
-                    Acta.objects.create(eleccion=eleccion, acta_esperada=esperada, estado=estado)
-                )
+                creadas.append(ActaFactory(acta_esperada=esperada, estado=estado))
     return creadas
 
 
@@ -99,7 +97,9 @@ def escena() -> Escena:
     dip_loc = EleccionFactory(proceso=proceso, tipo="DIP_LOC", nombre="Diputaciones", tipo_acta="2")
     actas = _actas(gob, GOB)
     _actas(dip_loc, DIP_LOC)
-    fuera = Acta.objects.create(eleccion=gob, estado=E.FUERA_DE_CATALOGO, identificacion="X1")
+    fuera = ActaFactory(
+        acta_esperada=None, eleccion=gob, estado=E.FUERA_DE_CATALOGO, identificacion="X1"
+    )
     centro = CentroFactory()
     ahora = timezone.now()
     Acopio.objects.create(acta=fuera, centro=centro, momento=ahora, registrado_por="x", metodo="QR")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from prep import reloj
 from prep.actas.models import Acta
 from prep.tablero.consultas import ORDEN_ESTADOS, actas_por_estado, pendientes
-from tests.fabricas import ActaEsperadaFactory
+from tests.fabricas import ActaEsperadaFactory, ActaFactory
 from tests.monitoreo.ayudas import DIP_LOC, EDAD_CORTE, GOB, E, escena, muestras
 
 TOKEN = "un-token-de-metricas-de-prueba-0123456789"
@@ -137,8 +137,7 @@ def test_las_consultas_no_dependen_del_numero_de_actas(reloj_real):
         leer(cliente)
     gob = Acta.objects.filter(eleccion__tipo="GOB").first().eleccion
     for estado in (E.VERIFICADA, E.CAPTURADA_2, E.SIN_ACTA) * 10:
-        Acta.objects.create(eleccion=gob, acta_esperada=ActaEsperadaFactory(eleccion=gob),
-                            estado=estado)  # fmt: skip
+        ActaFactory(acta_esperada=ActaEsperadaFactory(eleccion=gob), estado=estado)
     with CaptureQueriesContext(connection) as despues:
         m = leer(cliente)
     assert m.valor("prep_actas", eleccion="GOB", estado=E.VERIFICADA) == GOB[E.VERIFICADA] + 10

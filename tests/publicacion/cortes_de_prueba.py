@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from prep.publicacion.corte import apuntar_ultimo
+from prep.publicacion.carpetas import apuntar_ultimo
 from prep.publicacion.llaves import publica_pem
 from prep.publicacion.manifiesto import (
     FIRMA,

@@ -12,7 +12,9 @@ import pytest
 from django.utils import timezone
 
 from prep import reloj
-from prep.publicacion.corte import PREFIJO_PREPARACION, publicar, raiz
+from prep.difusion.models import publicados
+from prep.publicacion.carpetas import PREFIJO_PREPARACION, raiz
+from prep.publicacion.corte import publicar
 from prep.publicacion.manifiesto import ULTIMO
 from prep.publicacion.models import Corte
 from prep.publicacion.verificacion_corte import verificar_publicacion
@@ -26,7 +28,7 @@ RAIZ = Path(__file__).resolve().parents[2]
 def test_un_generador_muerto_a_la_mitad_no_deja_medio_corte(tmp_path):
     eleccion = Eleccion(tmp_path, casillas=300)
     eleccion.registrar(200, con_imagen=40)
-    primero = publicar(eleccion.minuto(0))
+    primero = publicar(eleccion.minuto(0), difusores=publicados)
     eleccion.registrar(300, con_imagen=120)
 
     entorno = {
@@ -50,7 +52,7 @@ def test_un_generador_muerto_a_la_mitad_no_deja_medio_corte(tmp_path):
     assert proceso.wait(10) == -signal.SIGKILL
 
     assert os.readlink(raiz() / ULTIMO) == primero.carpeta  # visitors still see corte 1
-    siguiente = publicar(eleccion.minuto(40))
+    siguiente = publicar(eleccion.minuto(40), difusores=publicados)
     assert not any(raiz().glob(f"{PREFIJO_PREPARACION}*"))
     assert list(Corte.objects.values_list("numero", flat=True)) == list(
         range(1, siguiente.numero + 1)

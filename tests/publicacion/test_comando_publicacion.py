@@ -11,11 +11,11 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from prep import reloj
-from prep.actas.servicios import ErrorDeDominio
 from prep.bitacora.models import Entrada
 from prep.bitacora.servicios import verificar_base
 from prep.catalogo.models import Eleccion
 from prep.cuentas.identidad import SISTEMA
+from prep.errores import Codigo, ErrorDeDominio
 from prep.publicacion import llaves
 from prep.publicacion.calendario import MOTIVO_TOTAL
 from prep.publicacion.models import Calendario, Corte
@@ -137,8 +137,7 @@ def test_t_e4_mas_de_20_min_entre_cortes_no_se_acepta(proceso):
 def test_se_informan_todos_los_problemas(proceso):
     with pytest.raises(ErrorDeDominio) as error:
         fijar_calendario(SISTEMA, proceso, local(6, 21), local(8, 0), 7, 3)
-    assert error.value.estado == 422
-    assert error.value.codigo == "calendario_invalido"
+    assert error.value.codigo == Codigo.CALENDARIO_INVALIDO
     # The title, then the start, the length, the cortes and the databases.
     assert len(str(error.value).splitlines()) == 5
 

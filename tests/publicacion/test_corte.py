@@ -14,13 +14,15 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from prep.actas.servicios import ErrorDeDominio
 from prep.bitacora.models import Entrada
+from prep.difusion.models import publicados
 from prep.digitalizacion.almacen import almacen
 from prep.digitalizacion.models import Imagen
+from prep.errores import ErrorDeDominio
 from prep.publicacion import corte as generador
 from prep.publicacion import manifiesto
-from prep.publicacion.corte import PREFIJO_PREPARACION, publicar, raiz, tomar_turno
+from prep.publicacion.carpetas import PREFIJO_PREPARACION, raiz
+from prep.publicacion.corte import publicar, tomar_turno
 from prep.publicacion.manifiesto import ULTIMO
 from prep.publicacion.models import Calendario, Corte, Turno
 from tests.publicacion.eleccion import Eleccion
@@ -46,17 +48,17 @@ def _leer(corte: Corte, ruta: str) -> bytes:
 def test_T_E1_E2_nada_se_publica_antes_del_inicio(eleccion):
     eleccion.registrar(30)
     with pytest.raises(ErrorDeDominio, match="embargo") as error:
-        publicar(eleccion.inicio - timedelta(minutes=1))
+        publicar(eleccion.inicio - timedelta(minutes=1), difusores=publicados)
     assert error.value.codigo == "fuera_de_ventana"
     assert _carpetas() == []  # no corte, no half corte, no `ultimo`
     assert not Corte.objects.exists()
-    primero = publicar(eleccion.inicio)
+    primero = publicar(eleccion.inicio, difusores=publicados)
     assert primero.momento == eleccion.inicio and primero.numero == 1
 
 
 def test_un_corte_es_una_carpeta_completa_y_firmada(eleccion):
     eleccion.registrar(40, con_imagen=5)
-    corte = publicar(eleccion.minuto(0))
+    corte = publicar(eleccion.minuto(0), difusores=publicados)
     carpeta = raiz() / corte.carpeta
     assert corte.carpeta == f"{eleccion.inicio:%Y%m%d_%H%M}_PREP"
     assert os.readlink(raiz() / ULTIMO) == corte.carpeta
@@ -92,7 +94,7 @@ def test_T_P3_imagenes_por_su_sha256_y_json_igual_a_la_base(eleccion, monkeypatc
     # national night has ~500,000 images) are exercised: 6 images, two batches.
     monkeypatch.setattr(generador, "LOTE_IMAGENES", 4)
     eleccion.registrar(40, con_imagen=6)
-    corte = publicar(eleccion.minuto(0))
+    corte = publicar(eleccion.minuto(0), difusores=publicados)
     carpeta = raiz() / corte.carpeta
     imagenes = list((carpeta / "imagenes").iterdir())
     assert len(imagenes) == 6
@@ -124,9 +126,9 @@ def test_T_P3_imagenes_por_su_sha256_y_json_igual_a_la_base(eleccion, monkeypatc
 
 def test_lo_que_no_cambio_se_enlaza_y_la_cadena_une_los_cortes(eleccion):
     eleccion.registrar(30, con_imagen=4)
-    primero = publicar(eleccion.minuto(0))
+    primero = publicar(eleccion.minuto(0), difusores=publicados)
     eleccion.registrar(4)
-    segundo = publicar(eleccion.minuto(20))
+    segundo = publicar(eleccion.minuto(20), difusores=publicados)
     assert segundo.numero == 2
     assert (
         segundo.anterior_sha256 == hashlib.sha256(_leer(primero, manifiesto.MANIFIESTO)).hexdigest()
@@ -141,14 +143,14 @@ def test_lo_que_no_cambio_se_enlaza_y_la_cadena_une_los_cortes(eleccion):
     assert (dos / "index.html").stat().st_ino == (uno / "index.html").stat().st_ino
     assert os.readlink(raiz() / ULTIMO) == segundo.carpeta
     with pytest.raises(ErrorDeDominio, match="ya hay un corte"):
-        publicar(eleccion.minuto(20))
+        publicar(eleccion.minuto(20), difusores=publicados)
 
 
 def test_T_E3_al_100_por_ciento_cierra_con_acta_circunstanciada(eleccion):
     eleccion.registrar(20)
-    publicar(eleccion.minuto(0))
+    publicar(eleccion.minuto(0), difusores=publicados)
     eleccion.registrar_todas(pendientes=True)
-    final = publicar(eleccion.minuto(20))
+    final = publicar(eleccion.minuto(20), difusores=publicados)
     assert final.final
     acta = _leer(final, "ACTA_CIRCUNSTANCIADA.txt").decode()
     assert "100 %" in acta and "Gubernatura" in acta
@@ -156,7 +158,7 @@ def test_T_E3_al_100_por_ciento_cierra_con_acta_circunstanciada(eleccion):
     assert zip_sha in acta
     assert Calendario.objects.get().cerrado == final.momento
     with pytest.raises(ErrorDeDominio, match="se cerró"):
-        publicar(eleccion.minuto(40))
+        publicar(eleccion.minuto(40), difusores=publicados)
     assert Corte.objects.count() == 2
     assert os.readlink(raiz() / ULTIMO) == final.carpeta
 
@@ -165,16 +167,16 @@ def test_un_generador_a_la_vez(eleccion):
     eleccion.registrar(10)
     tomar_turno("otro-servidor:123", timezone.now())
     with pytest.raises(ErrorDeDominio, match="otro generador") as error:
-        publicar(eleccion.minuto(0))
+        publicar(eleccion.minuto(0), difusores=publicados)
     assert error.value.codigo == "generador_ocupado"
     Turno.objects.update(hasta=timezone.now() - timedelta(seconds=1))  # it died: lease expired
-    assert publicar(eleccion.minuto(0)).numero == 1
+    assert publicar(eleccion.minuto(0), difusores=publicados).numero == 1
     assert Turno.objects.get().titular == ""
 
 
 def test_un_corte_interrumpido_se_completa_o_se_descarta(eleccion, monkeypatch):
     eleccion.registrar(10)
-    primero = publicar(eleccion.minuto(0))
+    primero = publicar(eleccion.minuto(0), difusores=publicados)
 
     reemplazar = os.replace
 
@@ -186,14 +188,14 @@ def test_un_corte_interrumpido_se_completa_o_se_descarta(eleccion, monkeypatch):
     # Dies after recording corte 2 and before renaming its folder into place.
     monkeypatch.setattr(generador.os, "replace", morir)
     with pytest.raises(SystemExit):
-        publicar(eleccion.minuto(20))
+        publicar(eleccion.minuto(20), difusores=publicados)
     monkeypatch.undo()
     segundo = Corte.objects.get(numero=2)
     assert (raiz() / f"{PREFIJO_PREPARACION}{segundo.carpeta}").is_dir()
     assert os.readlink(raiz() / ULTIMO) == primero.carpeta  # visitors still see corte 1
     abandonada = raiz() / f"{PREFIJO_PREPARACION}20270606_2359_PREP"
     abandonada.mkdir()
-    tercero = publicar(eleccion.minuto(40))
+    tercero = publicar(eleccion.minuto(40), difusores=publicados)
     assert (raiz() / segundo.carpeta / manifiesto.MANIFIESTO).is_file()
     assert not abandonada.exists()
     assert tercero.anterior_sha256 == segundo.manifiesto_sha256
@@ -209,7 +211,7 @@ def test_orden_publicar(eleccion, capsys):
 
 def test_la_base_del_corte_pasa_verificar_base(eleccion, tmp_path):
     eleccion.registrar(60)
-    corte = publicar(eleccion.minuto(0))
+    corte = publicar(eleccion.minuto(0), difusores=publicados)
     info = json.loads(_leer(corte, "datos/corte.json"))
     with zipfile.ZipFile(io.BytesIO(_leer(corte, info["bases"]["archivo"]))) as bases:
         bases.extractall(tmp_path / "bases")
@@ -223,7 +225,7 @@ def test_la_base_del_corte_pasa_verificar_base(eleccion, tmp_path):
 
 def test_R11_candidaturas_de_coalicion_con_sus_columnas(eleccion):
     eleccion.registrar(40)
-    corte = publicar(eleccion.minuto(0))
+    corte = publicar(eleccion.minuto(0), difusores=publicados)
     info = json.loads(_leer(corte, "datos/corte.json"))
     gob = next(e for e in info["elecciones"] if e["tipo"] == "GOB")
     claves = [c["clave"] for c in gob["columnas"]]
@@ -237,7 +239,7 @@ def test_R11_candidaturas_de_coalicion_con_sus_columnas(eleccion):
 
 def test_sin_la_imagen_en_el_almacen_el_corte_se_detiene_y_lo_dice(eleccion):
     eleccion.registrar(20, con_imagen=3)
-    publicar(eleccion.minuto(0))
+    publicar(eleccion.minuto(0), difusores=publicados)
     eleccion.registrar(10, con_imagen=2)
     nueva = (
         Imagen.objects.exclude(
@@ -248,7 +250,7 @@ def test_sin_la_imagen_en_el_almacen_el_corte_se_detiene_y_lo_dice(eleccion):
     )
     (almacen().ruta(nueva)).unlink()
     with pytest.raises(ErrorDeDominio, match="no se publica el corte") as error:
-        publicar(eleccion.minuto(20))
+        publicar(eleccion.minuto(20), difusores=publicados)
     assert error.value.codigo == "imagen_faltante"
     assert Corte.objects.count() == 1
     assert os.readlink(raiz() / ULTIMO) == Corte.objects.get().carpeta

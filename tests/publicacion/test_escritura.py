@@ -1,4 +1,4 @@
-"""The INE-layout writer: header block, rows, determinism (spec/publicacion.md T-P1, T-P4, R16)."""
+"""The INE-layout writer: header block, rows, determinism (docs/reglas.md, R16)."""
 
 import csv
 import hashlib

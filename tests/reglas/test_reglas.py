@@ -1,4 +1,4 @@
-"""One example per rule of spec/reglas.md, named by its ID, using the spec's own examples."""
+"""One example per rule of docs/reglas.md, named by its ID."""
 
 from decimal import Decimal
 

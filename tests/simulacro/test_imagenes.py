@@ -9,16 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from prep.catalogo.claves import carga_qr
 from prep.reglas.acta import Registro
 from prep.reglas.cifras import Lectura
 from prep.simulacro import imagenes
-from prep.simulacro.imagenes import (
-    carga_qr,
-    dibujar_acta,
-    imagen_plana,
-    interpretar_carga_qr,
-    numero_a_letras,
-)
+from prep.simulacro.imagenes import dibujar_acta, imagen_plana, numero_a_letras
 
 
 @pytest.fixture(scope="module")
@@ -91,16 +86,6 @@ class TestDibujo:
         imagenes.escribir_imagenes(local, indices[:1], unica)
         nombre = imagenes.nombre_imagen(primera)
         assert (unica / nombre).read_bytes() == (tmp_path / nombre).read_bytes()
-
-
-class TestCargaQR:
-    def test_ida_y_vuelta(self):
-        assert interpretar_carga_qr(carga_qr("GOB", "040001B010005")) == ("GOB", "040001B010005")
-
-    @pytest.mark.parametrize("texto", ["", "PREP|GOB", "OTRO|GOB|0400", "PREP||0400", "PREP|A|B|C"])
-    def test_rechaza_lo_que_no_es_un_acta(self, texto):
-        with pytest.raises(ValueError, match="no es de un acta PREP"):
-            interpretar_carga_qr(texto)
 
 
 class TestNumeroALetras:

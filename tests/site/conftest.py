@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-from prep.difusion.models import Difusor
-from prep.publicacion.corte import publicar, raiz
+from prep.difusion.models import Difusor, publicados
+from prep.publicacion.carpetas import raiz
+from prep.publicacion.corte import publicar
 from tests.captura.navegador import ARTEFACTOS, chromium  # noqa: F401 (fixture)
 from tests.fabricas import DifusorFactory
 from tests.publicacion.eleccion import Eleccion
@@ -63,7 +64,7 @@ def corte(_cerrar_conexiones, db, tmp_path) -> Path:
     eleccion.registrar(por_eleccion["GOB"], con_imagen=20)
     eleccion.registrar(por_eleccion["DIP_LOC"], con_imagen=5)
     eleccion.registrar(por_eleccion["AYUN"] * 2 // 3, con_imagen=20)
-    return raiz() / publicar(eleccion.minuto(40)).carpeta
+    return raiz() / publicar(eleccion.minuto(40), difusores=publicados).carpeta
 
 
 class _Estaticos(SimpleHTTPRequestHandler):

@@ -13,7 +13,13 @@ from prep.cuentas.models import Centro, Rol
 from prep.digitalizacion.models import Imagen
 from prep.tablero.consultas import tablero
 from tests.cuentas.ayudas import persona
-from tests.fabricas import ActaEsperadaFactory, CentroFactory, DistritoFactory, EleccionFactory
+from tests.fabricas import (
+    ActaEsperadaFactory,
+    ActaFactory,
+    CentroFactory,
+    DistritoFactory,
+    EleccionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 E = Acta.Estado
@@ -33,9 +39,7 @@ def escena():
         esperada = ActaEsperadaFactory(eleccion=eleccion, casilla__seccion__distrito_local=distrito)
         if estado is None:
             return esperada  # nobody touched it yet: no Acta record
-        return Acta.objects.create(
-            eleccion=eleccion, acta_esperada=esperada, estado=estado, **campos
-        )
+        return ActaFactory(acta_esperada=esperada, estado=estado, **campos)
 
     for minutos in range(1, 11):  # verified in 1..10 minutes
         acta(
@@ -62,8 +66,11 @@ def escena():
     Acopio.objects.create(
         acta=cotejo, centro=b, momento=HORA, registrado_por="x", metodo="QR", requiere_cotejo=True
     )
-    fuera = Acta.objects.create(
-        eleccion=eleccion, estado=E.FUERA_DE_CATALOGO, identificacion="049999B01005"
+    fuera = ActaFactory(
+        acta_esperada=None,
+        eleccion=eleccion,
+        estado=E.FUERA_DE_CATALOGO,
+        identificacion="049999B01005",
     )
     Acopio.objects.create(acta=fuera, centro=a, momento=HORA, registrado_por="x", metodo="QR")
     for n, centro in enumerate((a, a, b)):

@@ -9,7 +9,7 @@ bitácora entry, in one transaction) as it arrives: only the caller touches the 
 
 A difusor that already received the corte is not sent it again, so running the push twice (a
 restart, or an operator's `prep difusor enviar`) only completes what is missing. Suspended or
-cut-off difusores receive nothing (spec D7).
+cut-off difusores receive nothing (docs/difusion.md, D7).
 """
 
 import multiprocessing
@@ -25,14 +25,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from prep import reloj
-from prep.actas.servicios import ErrorDeDominio
 from prep.bitacora.servicios import registrar
 from prep.cuentas.identidad import SISTEMA, Actor
 from prep.difusion.envio.transporte import ESPERAS, Intento, Tarea, Terminado, enviar_a
 from prep.difusion.models import Difusor, Envio, Periodo
 from prep.difusion.paquete import empaquetar
+from prep.errores import Codigo, ErrorDeDominio
 from prep.publicacion import calendario, programacion
-from prep.publicacion.corte import raiz
+from prep.publicacion.carpetas import raiz
 from prep.publicacion.models import Corte
 
 PAQUETES_CONSERVADOS = 3
@@ -65,7 +65,7 @@ def enviar_corte(
     if corte is None:
         corte = Corte.objects.order_by("-numero").first()
         if corte is None:
-            raise ErrorDeDominio("aún no hay cortes publicados que enviar", "sin_corte", 404)
+            raise ErrorDeDominio("aún no hay cortes publicados que enviar", Codigo.SIN_CORTE)
     carpeta = raiz() / corte.carpeta
     entregados = set(
         Envio.objects.filter(corte=corte.numero, entregado=True).values_list("difusor", flat=True)

@@ -5,7 +5,7 @@ uses (`<url pública>/ultimo/…`), so the site's relative links work unchanged.
 the manifest of the corte it serves; each push reads it and sends only the files whose path is
 new or whose SHA-256 changed, then deletes the files the new corte no longer has.
 
-Order (spec difusion.md, H4), each phase finishing before the next starts: the immutable files
+Order (docs/difusion.md, H4), each phase finishing before the next starts: the immutable files
 (`imagenes/`, `assets/`, `bases/`: named by their content or their corte), then the other data,
 then `index.html`, `datos/corte.json`, `manifest.sig` and `manifest.json` last, one by one. A
 visitor or a monitor that sees the new manifest finds every file it lists; stale files go after.

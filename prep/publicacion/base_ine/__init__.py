@@ -1,1 +1,2 @@
-"""The results database in the INE/OPL layout (spec/publicacion.md): pure Python, no Django."""
+"""The results database in the INE/OPL layout (Anexo 18.5; docs/publicacion.md): pure Python, no
+Django."""

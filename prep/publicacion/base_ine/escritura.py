@@ -1,5 +1,6 @@
-"""Writes a results database in the INE layout (spec/publicacion.md): header block + one row per
-acta. Pure Python; the same state always gives the same bytes (R16)."""
+"""Writes a results database in the INE layout (Anexo 18.5; docs/publicacion.md, «Un corte en
+disco»): header block + one row per acta. Pure Python; the same state always gives the same
+bytes (R16)."""
 
 import csv
 from collections.abc import Iterable, Mapping, Sequence

@@ -1,4 +1,5 @@
-"""Reads a results database in the INE/OPL layout (spec/publicacion.md), whatever the institute's
+"""Reads a results database in the INE/OPL layout (Anexo 18.5; docs/reglas.md, «Bases reales y
+desviaciones observadas»), whatever the institute's
 quirks: UTF-8 with or without BOM, blank separator lines present or not, quoted or unquoted
 cells, keys with a leading apostrophe, header names spelled differently, text in numeric cells,
 two date formats and dirty TIPO_ACTA values. Columns are found by name, never by position.

@@ -1,4 +1,4 @@
-"""Checks a results database with the rule engine (spec/publicacion.md T-P2; reglas.md R4–R14).
+"""Checks a results database with the rule engine (docs/reglas.md, R4–R14).
 
 (a) The header block is recomputed from the rows. Many institutes do not show every fact in the
     figures (illegible fields published as 0, withheld figures of actas that exceed the lista
@@ -7,7 +7,8 @@
 (b) Each row's computed columns (TOTAL_VOTOS_CALCULADO, CONTABILIZADA, OBSERVACIONES) are
     recomputed from its figures, so (b) tells whether each published status is right.
 
-Where institutes apply a rule differently (spec/README.md), the variant is detected from the file
+Where institutes apply a rule differently (docs/reglas.md, «Bases reales y desviaciones
+observadas»), the variant is detected from the file
 and said, and mapped to a `ConfiguracionReglas` setting when there is one.
 
 Pure Python: no Django import.
@@ -484,7 +485,7 @@ def revisar_fila(
 def acta_aplicable(fila: Fila, columnas_voto: Sequence[str], escribe_ilegibles: bool) -> Acta:
     """The row's acta with only the vote fields that apply to it, for R4 and the observaciones.
 
-    `N/A` marks a field that does not apply (spec/publicacion.md). A file that never writes
+    `N/A` marks a field that does not apply (`columnas.NO_APLICA`). A file that never writes
     Ilegible / Sin dato publishes those fields as numbers, so its empty cells can only be fields
     that do not apply (Campeche 2021 AYUN leaves empty the parties with no candidate in the
     municipio); elsewhere an empty cell is a field with nothing written (R3).

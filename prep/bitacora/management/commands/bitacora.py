@@ -1,13 +1,13 @@
 """`prep bitacora verificar|exportar`: check the audit log's hash chain, or export a copy."""
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from prep.archivos import escribir_atomico
 from prep.bitacora.cadena import Resultado, Verificador
 from prep.bitacora.models import Entrada
 from prep.bitacora.servicios import como_dict, verificar_base
@@ -43,20 +43,15 @@ class Command(BaseCommand):
             self._informar(verificar_base(), _("la base de datos"))
 
     def _exportar(self, destino: Path) -> None:
-        # Written beside the destination and renamed once complete and on disk, so that an
-        # interrupted export never leaves a truncated copy under the final name.
-        temporal = destino.with_name(destino.name + ".tmp")
+        # Atomic: an interrupted export never leaves a truncated copy under the final name.
         n = 0
         try:
-            with temporal.open("w", encoding="utf-8") as salida:
+            with escribir_atomico(destino) as salida:
                 for entrada in Entrada.objects.order_by("numero").iterator(chunk_size=2000):
-                    salida.write(json.dumps(como_dict(entrada), ensure_ascii=False) + "\n")
+                    linea = json.dumps(como_dict(entrada), ensure_ascii=False) + "\n"
+                    salida.write(linea.encode("utf-8"))
                     n += 1
-                salida.flush()
-                os.fsync(salida.fileno())
-            temporal.replace(destino)
         except OSError as exc:
-            temporal.unlink(missing_ok=True)
             raise CommandError(
                 _("no se pudo escribir %(ruta)s: %(error)s")
                 % {"ruta": destino, "error": exc.strerror}

@@ -6,7 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from prep.continuidad.respaldo import ErrorDeRespaldo, crear, restaurar
+from prep.continuidad.creacion import crear
+from prep.continuidad.formato import ErrorDeRespaldo
+from prep.continuidad.restauracion import restaurar
 from prep.cuentas.consola import actor_de_consola
 
 

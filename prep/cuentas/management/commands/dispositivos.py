@@ -3,10 +3,10 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from prep.actas.servicios import ErrorDeDominio
 from prep.cuentas.consola import actor_de_consola
 from prep.cuentas.models import Dispositivo
 from prep.cuentas.servicios import emitir_dispositivo, revocar_dispositivo
+from prep.errores import ErrorDeDominio
 
 
 class Command(BaseCommand):

@@ -1,13 +1,13 @@
 """`prep usuarios crear|importar`: create operator accounts, one by one or from a CSV file."""
 
 import getpass
-import os
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from prep.archivos import crear_nuevo
 from prep.cuentas.consola import actor_de_consola, validar_filas
 from prep.cuentas.models import Rol
 from prep.cuentas.servicios import (
@@ -131,10 +131,11 @@ class Command(BaseCommand):
         )
 
     def _escribir_contrasenas(self, salida: Path, filas: list[tuple[NuevoUsuario, str]]) -> None:
-        # O_EXCL: never overwrite (nor follow a planted link to) an existing file; 0600 from
-        # creation, so the passwords are never readable by others, not even for an instant.
+        # Never over (nor through a planted link to) an existing file; 0600 from creation, so
+        # the passwords are never readable by others, not even for an instant.
+        texto = "usuario,contrasena\n" + "".join(f"{n.usuario},{c}\n" for n, c in filas)
         try:
-            descriptor = os.open(salida, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            crear_nuevo(salida, texto.encode("utf-8"), 0o600)
         except FileExistsError as exc:
             raise CommandError(
                 _("%(s)s ya existe; elija un archivo nuevo para las contraseñas") % {"s": salida}
@@ -143,8 +144,3 @@ class Command(BaseCommand):
             raise CommandError(
                 _("no se pudo crear %(s)s: %(e)s") % {"s": salida, "e": exc.strerror}
             ) from exc
-        with os.fdopen(descriptor, "w", encoding="utf-8") as archivo:
-            archivo.write("usuario,contrasena\n")
-            archivo.writelines(f"{n.usuario},{c}\n" for n, c in filas)
-            archivo.flush()
-            os.fsync(archivo.fileno())

@@ -15,7 +15,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from prep.actas.servicios import ErrorDeDominio
 from prep.cuentas.consola import actor_de_consola
 from prep.difusion import monitoreo, registro
 from prep.difusion.bandeja import RECHAZADOS, procesar, vigilar
@@ -25,7 +24,8 @@ from prep.difusion.memoria import orden as memoria
 from prep.difusion.models import Difusor
 from prep.difusion.paquete import anterior_de, empaquetar, sin_cambio
 from prep.difusion.recepcion import REGISTRO, OrigenLlave, Recepcion, Resultado, recibir
-from prep.publicacion.corte import raiz
+from prep.errores import ErrorDeDominio
+from prep.publicacion.carpetas import raiz
 from prep.publicacion.llaves import leer_publica
 from prep.publicacion.manifiesto import MANIFIESTO, leer
 from prep.publicacion.verificacion_corte import ANTERIOR

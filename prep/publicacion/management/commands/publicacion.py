@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from prep import reloj
-from prep.actas.servicios import ErrorDeDominio
 from prep.cuentas.identidad import SISTEMA
+from prep.errores import ErrorDeDominio
 from prep.publicacion import llaves
 from prep.publicacion.calendario import Ventana, lleva_bases, programados, texto_hora, validar
 from prep.publicacion.models import Calendario, Corte

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
-from prep.actas.servicios import ErrorDeDominio
+from prep.errores import ErrorDeDominio
 from prep.publicacion.manifiesto import ULTIMO
 from prep.simulacro import demo
 from prep.simulacro.opciones import agregar_opciones_eleccion, barra_de_progreso, validar_eleccion

@@ -1,4 +1,7 @@
-"""`prep publicar`: one corte now, or (`--programado`) every corte of the calendar."""
+"""`prep publicar`: one corte now, or (`--programado`) every corte of the calendar.
+
+It lives in difusion, above publicacion: each corte lists the difusores and is pushed to them.
+"""
 
 import signal
 import threading
@@ -7,9 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from prep.actas.servicios import ErrorDeDominio
 from prep.difusion import monitoreo
 from prep.difusion.envio.empuje import enviar_corte, limite_del_periodo
+from prep.difusion.models import publicados
+from prep.errores import ErrorDeDominio
 from prep.publicacion.corte import publicar, seguir_calendario
 from prep.publicacion.models import Corte
 
@@ -32,7 +36,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opciones):
         if not opciones["programado"]:
             try:
-                corte = publicar()
+                corte = publicar(difusores=publicados)
             except ErrorDeDominio as exc:
                 raise CommandError(str(exc)) from exc
             self._informar(corte)
@@ -102,6 +106,7 @@ class Command(BaseCommand):
                 tras_el_corte,
                 lambda texto: self.stderr.write(texto),
                 antes_de_cortar=self._vigilar,
+                difusores=publicados,
             )
         except ErrorDeDominio as exc:
             raise CommandError(str(exc)) from exc
