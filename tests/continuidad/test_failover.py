@@ -16,10 +16,10 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError
 
-from prep import api
 from prep import settings as ajustes
 from prep.servidor import servidor
 from prep.servidor.servidor import ServidorHijo
+from prep.web import autenticacion
 from tests.continuidad import conmutacion
 from tests.servicios.postgres import HOST, ParReplicado
 
@@ -77,7 +77,7 @@ def test_una_base_que_no_responde_es_un_503_en_espanol(client, monkeypatch):
     def caida(_token):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(api, "actor_de_token", caida)
+    monkeypatch.setattr(autenticacion, "actor_de_token", caida)
     respuesta = client.post("/api/v1/imagenes", HTTP_AUTHORIZATION="Bearer token")
     assert (respuesta.status_code, respuesta["Retry-After"]) == (503, "1")
     assert respuesta.json() == {
