@@ -8,6 +8,14 @@ class Lectura(StrEnum):
 
     ILEGIBLE = "ILEGIBLE"  # R2: written but cannot be read
     SIN_DATO = "SIN_DATO"  # R3: nothing written
+    # B2 (docs/reglas.md): the field is not printed on this acta (its boleta has no such
+    # contender). Never captured; outside R3, R4 and R9; published as `-`, never 0.
+    NO_APLICA = "NO_APLICA"
+
+
+# What a capturista may read a field as, besides a number: a field that is not on the acta is
+# left out, not typed as NO_APLICA.
+CAPTURABLES = frozenset({Lectura.ILEGIBLE, Lectura.SIN_DATO})
 
 
 class Prevalece(StrEnum):
@@ -22,12 +30,14 @@ Cifra = int | Lectura
 
 
 def valor(cifra: Cifra | None) -> int:
-    """The quantity's weight in a sum: ILEGIBLE, SIN_DATO and missing count as 0 (R2, R3, R9)."""
+    """The quantity's weight in a sum: ILEGIBLE, SIN_DATO, NO_APLICA and missing count as 0 (R2,
+    R3, R9)."""
     return cifra if isinstance(cifra, int) else 0
 
 
 def como_json(cifra: Cifra) -> int | str:
-    """A figure as the API and the stored acta carry it: the integer, "ILEGIBLE" or "SIN_DATO"."""
+    """A figure as the API and the stored acta carry it: the integer, "ILEGIBLE", "SIN_DATO" or
+    "NO_APLICA"."""
     return str(cifra) if isinstance(cifra, Lectura) else cifra
 
 
@@ -37,11 +47,15 @@ def es_numero(cifra: Cifra | None) -> bool:
 
 
 def validar(cifra: object) -> Cifra:
-    """Return `cifra` as a Cifra, or raise ValueError with the reason in Spanish."""
+    """Return a captured `cifra` as a Cifra, or raise ValueError with the reason in Spanish.
+
+    NO_APLICA is refused: a field that is not printed on the acta is not captured at all."""
+    if isinstance(cifra, str) and cifra == Lectura.NO_APLICA:
+        raise ValueError("«no aplica» no se captura: un campo que no está en el acta se omite")
     if isinstance(cifra, Lectura):
         return cifra
     if isinstance(cifra, bool) or not isinstance(cifra, int):
-        if isinstance(cifra, str) and cifra in Lectura.__members__:
+        if isinstance(cifra, str) and cifra in CAPTURABLES:
             return Lectura(cifra)
         raise ValueError(f"cifra no válida: {cifra!r} (se espera un entero, ILEGIBLE o SIN_DATO)")
     if cifra < 0:

@@ -69,7 +69,7 @@ FUERA_CATALOGO = Evaluacion(Contabilizacion.FUERA_CATALOGO, (Observacion.FUERA_C
 
 
 def total_votos_calculado(acta: Acta) -> int:
-    """R9: the sum of every vote field; ILEGIBLE and SIN_DATO count as 0."""
+    """R9: the sum of the vote fields printed on the acta; ILEGIBLE and SIN_DATO count as 0."""
     return sum(valor(c) for c in acta.votos)
 
 
@@ -105,6 +105,8 @@ def evaluar(acta: Acta, config: ConfiguracionReglas = CONFIGURACION_POR_OMISION)
     total = 0
     ilegibles = sin_dato = numeros = 0
     for cifra in acta.votos:
+        if cifra is Lectura.NO_APLICA:
+            continue  # B2: not on this acta's boleta, so outside R3, R4 and R9
         if cifra is Lectura.ILEGIBLE:
             ilegibles += 1
         elif cifra is Lectura.SIN_DATO:
@@ -113,6 +115,8 @@ def evaluar(acta: Acta, config: ConfiguracionReglas = CONFIGURACION_POR_OMISION)
             numeros += 1
             total += cifra
 
+    if acta.votos and numeros == ilegibles == sin_dato == 0:
+        raise ValueError(f"acta {acta.clave}: ningún campo de votos está impreso en el acta")
     if numeros == 0:
         # R4: a single legitimate number (even 0) would have kept the acta.
         etiqueta = Observacion.TODOS_ILEGIBLES if ilegibles else Observacion.TODOS_VACIOS

@@ -239,6 +239,7 @@ def test_una_imagen_nueva_abre_otra_ronda_de_captura(lista, ana, beto):
         ({"votos": {"PAN": 1, "NO_REGISTRADAS": 0, "NULOS": 0}}, "faltan cifras del acta"),
         (cifras(PAN=-3), "PAN: cifra negativa"),
         (cifras(NULOS="7"), "NULOS: cifra no válida"),
+        (cifras(PAN="NO_APLICA"), "PAN: «no aplica» no se captura"),
         (cifras(TOTAL_VOTOS_SACADOS=True), "TOTAL_VOTOS_SACADOS: cifra no válida"),
         ({**cifras(), "votos": {"PAN": 1, "NULOS": 0}}, "faltan columnas de votos"),
         ({**cifras(), "OTRA": 1}, "campos desconocidos: OTRA"),

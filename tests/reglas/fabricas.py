@@ -57,3 +57,19 @@ def actas(draw, columnas: int = COLUMNAS) -> list[Acta]:
             )
         )
     return resultado
+
+
+@st.composite
+def boletas(draw, columnas: int = COLUMNAS) -> tuple[bool, ...]:
+    """Which of the election's vote columns an acta prints (B1): at least one."""
+    impresas = draw(st.lists(st.booleans(), min_size=columnas, max_size=columnas))
+    if not any(impresas):
+        impresas[draw(st.integers(0, columnas - 1))] = True
+    return tuple(impresas)
+
+
+def en_boleta(votos: tuple, impresas: tuple[bool, ...]) -> tuple:
+    """The acta's vote fields with NO_APLICA where its boleta does not print the column."""
+    return tuple(
+        v if impresa else Lectura.NO_APLICA for v, impresa in zip(votos, impresas, strict=True)
+    )

@@ -49,8 +49,9 @@ class FilaActa:
 
 
 def celda(cifra: Cifra | None) -> str:
-    """A figure as published: the number, `Ilegible`, `Sin dato`, or `-` when not captured."""
-    if cifra is None:
+    """A figure as published: the number, `Ilegible`, `Sin dato`, or `-` when not captured or
+    not printed on the acta (B2: no aplica)."""
+    if cifra is None or cifra is Lectura.NO_APLICA:
         return NO_CAPTURADO
     if cifra is Lectura.ILEGIBLE:
         return ILEGIBLE
