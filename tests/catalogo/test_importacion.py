@@ -110,6 +110,23 @@ def test_actas_esperadas_por_omision_una_por_casilla_y_eleccion(tmp_path):
 
 
 @pytest.mark.django_db
+def test_una_seccion_con_doce_contiguas_tiene_doce_claves_distintas(tmp_path):
+    """B5: contiguas go beyond 9 (C10 … C99), each with its own CLAVE_CASILLA and CLAVE_ACTA."""
+    tablas = catalogo_valido()
+    modelo = next(f for f in tablas["casillas.csv"] if f["tipo"] == "C")
+    tablas["casillas.csv"] = [f for f in tablas["casillas.csv"] if f["tipo"] != "C"] + [
+        {**modelo, "numero": n} for n in range(1, 13)
+    ]
+    importar(escribir_catalogo(tmp_path, tablas))
+    contiguas = Casilla.objects.filter(tipo="C")
+    claves = {c.clave for c in contiguas}
+    assert len(claves) == contiguas.count() == 12
+    assert {clave[6:9] for clave in claves} >= {"C10", "C11", "C12"}
+    actas = ActaEsperada.objects.filter(casilla__tipo="C")
+    assert len({a.clave for a in actas}) == actas.count() == 12 * ELECCIONES
+
+
+@pytest.mark.django_db
 def test_actas_esperadas_del_archivo(tmp_path):
     tablas = catalogo_valido()
     especial = {"entidad": 4, "seccion": 2, "tipo_casilla": "S", "numero": 1, "ext_contigua": 0}
