@@ -198,6 +198,26 @@ class TestObservacionesYRegistro:
         assert (acta.registro, acta.causa_sin_acta, acta.votos) == (Registro.SIN_ACTA, causa, ())
 
     @pytest.mark.parametrize(
+        "celdas",
+        [
+            ["SIN ACTA"] * 5,  # every figure cell
+            ["SIN ACTA", "SIN ACTA", "-", "SIN ACTA", "-"],  # only the contenders' cells
+        ],
+    )
+    def test_celdas_sin_acta_no_son_cifras(self, celdas):
+        """B3: institutes write `SIN ACTA` in a Sin Acta row's cells; a reader takes it as no
+        figure, not as a malformed file."""
+        texto = "SIN ACTA POR PAQUETE NO ENTREGADO"
+        renglon = fila(votos=celdas, observaciones=texto, contabilizada="0")
+        renglon["TOTAL_VOTOS_CALCULADO"] = "SIN ACTA"
+        leida = leer_texto(base_csv([renglon])).filas[0]
+        assert leida.votos == (None,) * 5
+        assert (leida.acta.registro, leida.acta.causa_sin_acta) == (
+            Registro.SIN_ACTA,
+            CausaSinActa.PAQUETE_NO_ENTREGADO,
+        )
+
+    @pytest.mark.parametrize(
         ("texto", "anotaciones"),
         [
             ("", set()),

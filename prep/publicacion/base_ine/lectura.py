@@ -34,8 +34,9 @@ COLUMNAS_REQUERIDAS = (
 )
 COLUMNAS_FECHA = ("FECHA_HORA_ACOPIO", "FECHA_HORA_CAPTURA", "FECHA_HORA_VERIFICACION")
 
-# Normalized spellings (see `normalizar`) of the cells that hold no figure.
-_SIN_VALOR = frozenset({"", "-", "--", "—", "n/a", "na"})
+# Normalized spellings (see `normalizar`) of the cells that hold no figure. A Sin Acta row may
+# carry `SIN ACTA` in its figure cells (B3): no figure, not a malformed file.
+_SIN_VALOR = frozenset({"", "-", "--", "—", "n/a", "na", "sin acta"})
 _ILEGIBLE = frozenset({"ilegible"})
 _SIN_DATO = frozenset({"sin dato", "sin datos"})
 _ENTERO = re.compile(r"\d+(?:\.0*)?", re.ASCII)  # some exports write 12.0 for 12
@@ -124,7 +125,7 @@ def normalizar(texto: str) -> str:
 
 def leer_cifra(texto: str) -> Cifra | None:
     """A published figure: an int, ILEGIBLE, SIN_DATO, or None when the cell holds no figure
-    (empty, `-`, `N/A`). Raise ValueError for any other text."""
+    (empty, `-`, `N/A`, `SIN ACTA`). Raise ValueError for any other text."""
     limpio = texto.strip().strip("'\"").strip()
     if _ENTERO.fullmatch(limpio):
         return int(limpio.split(".")[0])
