@@ -31,36 +31,18 @@ RAIZ = Path(__file__).resolve().parents[1]
 
 
 def _cargar_bitacora(cuantas: int) -> None:
-    """Append `cuantas` entries, chained exactly as `bitacora.servicios.registrar` does, in
-    batches (registrar one by one would dominate the set-up)."""
+    """Append `cuantas` entries, chained as every entry is, in bulk
+    (`bitacora.servicios.registrar_en_bloque`: `registrar` one by one would dominate the set-up)."""
     from django.db import transaction
-    from django.utils import timezone
 
-    from prep.bitacora.cadena import normalizar, sellar, texto_momento
-    from prep.bitacora.models import Cabeza, Entrada
-    from prep.bitacora.servicios import CABEZA
+    from prep.bitacora.servicios import registrar_en_bloque
 
+    despues = {"estado": "capturada_1", "cifras": list(range(12))}
     with transaction.atomic():
-        cabeza, _ = Cabeza.objects.select_for_update().get_or_create(pk=CABEZA)
-        lote = []
-        for _i in range(cuantas):
-            momento = timezone.now()
-            datos = {
-                "momento": texto_momento(momento),
-                "actor": "usuario:capturista",
-                "accion": "captura.primera",
-                "objeto": f"acta:{cabeza.numero % 100_000}",
-                "antes": None,
-                "despues": normalizar({"estado": "capturada_1", "cifras": list(range(12))}),
-            }
-            datos = sellar(datos, cabeza.numero + 1, cabeza.hash)
-            lote.append(Entrada(**{**datos, "momento": momento}))
-            cabeza.numero, cabeza.hash = datos["numero"], datos["hash"]
-            if len(lote) == 5_000:
-                Entrada.objects.bulk_create(lote)
-                lote = []
-        Entrada.objects.bulk_create(lote)
-        cabeza.save(update_fields=["numero", "hash"])
+        registrar_en_bloque(
+            ("usuario:capturista", "captura.primera", f"acta:{n % 100_000}", None, despues)
+            for n in range(cuantas)
+        )
 
 
 def eleccion_estatal(temporal: Path, args) -> tuple[datetime, list]:
