@@ -9,9 +9,10 @@ Publication reads hundreds of thousands of actas per corte as plain `.values_lis
 instance.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from prep.actas.models import Acta
+from prep.catalogo.consultas import columnas_de_acta
 from prep.reglas.acta import Acta as ActaReglas
 from prep.reglas.acta import CausaSinActa, Registro, Ubicacion
 from prep.reglas.cifras import Cifra, Lectura
@@ -26,8 +27,14 @@ _REP_VOTARON = "TOTAL_REP_PARTIDO_CI_VOTARON"
 
 def _cifra(valor: int | str) -> Cifra:
     """A stored figure: the integer, or "ILEGIBLE" / "SIN_DATO" (ValueError for anything else,
-    so a corrupt record stops the corte instead of publishing a wrong verdict)."""
-    return valor if isinstance(valor, int) else Lectura(valor)
+    so a corrupt record stops the corte instead of publishing a wrong verdict; a stored figure
+    is never *no aplica*)."""
+    if isinstance(valor, int):
+        return valor
+    lectura = Lectura(valor)
+    if lectura is Lectura.NO_APLICA:
+        raise ValueError(f"cifra guardada «{valor}»: un campo del acta no puede ser «no aplica»")
+    return lectura
 
 
 def acta_para_reglas(
@@ -40,20 +47,28 @@ def acta_para_reglas(
     representantes_pp_ci: int,
     causa_sin_acta: str = "",
     ubicacion: Ubicacion = _SIN_UBICACION,
+    impresas: Collection[str] | None = None,
 ) -> ActaReglas:
     """The rules' acta of a stored record: its CLAVE_ACTA, state and `Acta.cifras` (None or
     empty when it has none), its casilla's catálogo figures, and where it is.
 
-    `columnas` says which vote fields the acta has and in which order the rules count them:
-    today every acta of an election has all of its election's vote columns (`columnas_de`).
-    When the fields come to depend on the acta's boleta, this function is the one place that
-    maps the fields an acta has onto the election's columns.
+    `columnas` are the election's vote columns, in the order the rules and the published row
+    count them (`columnas_de`); `impresas`, the fields the acta's boleta prints (B1; None: all
+    of them). This is the one place that maps an acta's fields onto its election's columns: a
+    column the acta does not print reads *no aplica* (B2), and a printed field missing from
+    the record stops the reading (KeyError), so a corrupt record stops the corte instead of
+    publishing a wrong verdict.
     """
     registro = _REGISTRO.get(estado, Registro.PENDIENTE)
     cifras = cifras or {}
     if registro is Registro.CAPTURADA:
         votos = cifras["votos"]
-        leidos = tuple(_cifra(votos[c]) for c in columnas)
+        if impresas is None:
+            leidos = tuple(_cifra(votos[c]) for c in columnas)
+        else:
+            leidos = tuple(
+                _cifra(votos[c]) if c in impresas else Lectura.NO_APLICA for c in columnas
+            )
     else:
         leidos = ()
     rep_votaron = cifras.get(_REP_VOTARON)
@@ -82,10 +97,14 @@ def acta_para_reglas_de(
     *,
     cifras: Mapping | None = None,
     estado: str | None = None,
+    impresas: Collection[str] | None = None,
 ) -> ActaReglas:
     """`acta_para_reglas` of one acta esperada's record. `cifras` and `estado` stand for the
-    stored ones when evaluating figures about to be recorded (verificación)."""
+    stored ones when evaluating figures about to be recorded (verificación); `impresas` for
+    the fields of its boleta (`columnas_de_acta`), when the caller has them already."""
     esperada = acta.acta_esperada
+    if impresas is None:
+        impresas = columnas_de_acta(esperada)
     casilla = esperada.casilla
     return acta_para_reglas(
         esperada.clave,
@@ -96,4 +115,5 @@ def acta_para_reglas_de(
         casilla.lista_nominal,
         casilla.representantes_pp_ci,
         acta.causa_sin_acta,
+        impresas=impresas,
     )

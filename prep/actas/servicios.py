@@ -1,7 +1,7 @@
 """Domain services that record what happened to an acta. Each call is one transaction and is
 idempotent: repeating it with the same data changes nothing."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -12,7 +12,7 @@ from prep.actas.models import Acta
 from prep.actas.transiciones import aplicar, crear
 from prep.actas.veredicto import verificar
 from prep.catalogo.claves import normalizar_clave
-from prep.catalogo.consultas import columnas_de
+from prep.catalogo.consultas import columnas_de_acta
 from prep.catalogo.models import ActaEsperada, Eleccion
 from prep.cuentas.identidad import SISTEMA, Actor
 from prep.errores import Codigo, ErrorDeDominio
@@ -42,15 +42,16 @@ class CifrasActa:
         return {"votos": dict(self.votos), **dict(self.otras)}
 
 
-def validar_cifras(cifras: CifrasActa, columnas: list[str]) -> CifrasActa:
-    """Check that `cifras` has exactly the election's vote columns and valid values."""
+def validar_cifras(cifras: CifrasActa, columnas: Sequence[str]) -> CifrasActa:
+    """Check that `cifras` has exactly the vote fields the acta prints (`columnas`, its boleta:
+    `columnas_de_acta`) and valid values."""
     errores = []
     faltan = [c for c in columnas if c not in cifras.votos]
     sobran = [c for c in cifras.votos if c not in columnas]
     if faltan:
-        errores.append(f"faltan columnas de votos: {', '.join(faltan)}")
+        errores.append(f"faltan campos de votos del acta: {', '.join(faltan)}")
     if sobran:
-        errores.append(f"columnas de votos que la elección no tiene: {', '.join(sobran)}")
+        errores.append(f"campos de votos que esta acta no tiene: {', '.join(sobran)}")
     desconocidas = [c for c in cifras.otras if c not in CAMPOS_ACTA]
     if desconocidas:
         errores.append(f"campos desconocidos: {', '.join(desconocidas)}")
@@ -78,7 +79,7 @@ def registrar_resultado(
     acta_esperada: ActaEsperada,
     cifras: CifrasActa,
     *,
-    columnas: list[str] | None = None,
+    columnas: Sequence[str] | None = None,
     momento: datetime | None = None,
     acopio: datetime | None = None,
     captura: datetime | None = None,
@@ -92,9 +93,10 @@ def registrar_resultado(
 
     Only from the states `transiciones.CARGA_DIRECTA` names, or on a verificada acta (new
     figures replace the old); an acta whose capture has begun refuses it (estado_invalido).
-    `momento` is the verification time; acopio and captura default to it.
+    `momento` is the verification time; acopio and captura default to it. `columnas`: the
+    acta's printed fields (`columnas_de_acta`), when the caller has them already.
     """
-    columnas = columnas if columnas is not None else columnas_de(acta_esperada.eleccion)
+    columnas = columnas if columnas is not None else columnas_de_acta(acta_esperada)
     cifras = validar_cifras(cifras, columnas)
     momento = momento or reloj.ahora()
     if not (acopio or momento) <= (captura or momento) <= momento:

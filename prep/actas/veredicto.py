@@ -5,6 +5,7 @@ Nothing derived is stored on the acta: publication recomputes, reading the acta 
 `prep.actas.lectura`, so the verdict the verificador sees and the published one agree.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,7 +13,7 @@ from prep import reloj
 from prep.actas.lectura import acta_para_reglas_de
 from prep.actas.models import Acta
 from prep.actas.transiciones import aplicar
-from prep.catalogo.consultas import columnas_de
+from prep.catalogo.consultas import columnas_de_acta
 from prep.cuentas.identidad import Actor
 from prep.reglas.evaluacion import Evaluacion, evaluar
 
@@ -25,12 +26,14 @@ class Verificada:
     evaluacion: dict
 
 
-def evaluacion_de(acta: Acta, cifras: dict, columnas: list[str] | None = None) -> Evaluacion:
+def evaluacion_de(acta: Acta, cifras: dict, impresas: Sequence[str] | None = None) -> Evaluacion:
     """Evaluate figures of an acta esperada as they are (or are about to be) verified, with its
-    election's rule settings (`columnas`: the election's vote columns, when the caller has them
-    already)."""
-    columnas = columnas or columnas_de(acta.eleccion)
-    leida = acta_para_reglas_de(acta, columnas, cifras=cifras, estado=Acta.Estado.VERIFICADA)
+    election's rule settings (`impresas`: the acta's printed fields, `columnas_de_acta`, when
+    the caller has them already)."""
+    impresas = impresas if impresas is not None else columnas_de_acta(acta.acta_esperada)
+    leida = acta_para_reglas_de(
+        acta, impresas, cifras=cifras, estado=Acta.Estado.VERIFICADA, impresas=impresas
+    )
     return evaluar(leida, acta.eleccion.configuracion)
 
 
@@ -52,7 +55,7 @@ def verificar(
     *,
     estado: str | None,
     detalle: dict,
-    columnas: list[str] | None = None,
+    columnas: Sequence[str] | None = None,
     momento: datetime | None = None,
     carga_directa: bool = False,
     **campos,
@@ -60,7 +63,8 @@ def verificar(
     """Record `cifras` as the acta's verified figures, with the rules' verdict in the bitácora.
 
     Must run inside the caller's transaction, on a locked acta. `momento` is the verification
-    time (now by the night's clock); `carga_directa` and `campos` go to `transiciones.aplicar`.
+    time (now by the night's clock); `carga_directa` and `campos` go to `transiciones.aplicar`;
+    `columnas`: the acta's printed fields, when the caller has them already.
     """
     evaluacion = resumen(evaluacion_de(acta, cifras, columnas))
     aplicar(

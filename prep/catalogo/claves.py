@@ -11,9 +11,17 @@ from typing import NamedTuple
 
 # CLAVE_CASILLA: entidad(2) sección(4) tipo de casilla(1) número(2) ext_contigua(2).
 _CASILLA = r"(\d{2})(\d{4})([A-Z])(\d{2})(\d{2})"
-_CLAVE_CASILLA = re.compile(_CASILLA)
+# A casilla without sección (B4) publishes sección 0000 and a CLAVE_CASILLA shared by every
+# municipio or distrito; the system's own key adds the ámbito: `_M045` (municipio 45), `_DL012`
+# (distrito local 12), `_DF012` (distrito federal 12). An underscore, because people type keys
+# with dashes and spaces that `normalizar_clave` drops.
+_AMBITO = r"(?:_(M|DL|DF)(\d{3}))?"
+_CLAVE_CASILLA = re.compile(_CASILLA + _AMBITO)
 # CLAVE_ACTA: CLAVE_CASILLA + tipo de acta.
-_CLAVE_ACTA = re.compile(_CASILLA + r"([0-9A-Z]{1,8})")
+_CLAVE_ACTA = re.compile(_CASILLA + r"([0-9A-Z]{1,8})" + _AMBITO)
+
+# Tipos de casilla with no sección: voto anticipado and voto desde el extranjero (B4).
+SIN_SECCION = ("A", "M")
 
 # QR payload: `PREP|<elección>|<CLAVE_ACTA>`, e.g. `PREP|GOB|040001B010005`.
 PREFIJO_QR = "PREP"
@@ -21,7 +29,9 @@ SEPARADOR_QR = "|"
 
 
 class PartesClave(NamedTuple):
-    """The fields a CLAVE_CASILLA or CLAVE_ACTA is made of (`tipo_acta` empty in the first)."""
+    """The fields a CLAVE_CASILLA or CLAVE_ACTA is made of (`tipo_acta` empty in the first).
+    `municipio`, `distrito_local` and `distrito_federal` are the ámbito of a casilla without
+    sección (None for the others)."""
 
     entidad: int
     seccion: int
@@ -29,11 +39,28 @@ class PartesClave(NamedTuple):
     numero: int
     ext_contigua: int
     tipo_acta: str = ""
+    municipio: int | None = None
+    distrito_local: int | None = None
+    distrito_federal: int | None = None
 
 
 def clave_casilla(entidad: int, seccion: int, tipo: str, numero: int, ext_contigua: int) -> str:
     """CLAVE_CASILLA of a casilla whose fields are within the catálogo's ranges."""
     return f"{entidad:02d}{seccion:04d}{tipo}{numero:02d}{ext_contigua:02d}"
+
+
+def sufijo_ambito(
+    municipio: int | None, distrito_local: int | None, distrito_federal: int | None
+) -> str:
+    """What a casilla without sección adds to its keys to be unique: its municipio, else its
+    distrito; nothing at entidad level (VMRE)."""
+    if municipio:
+        return f"_M{municipio:03d}"
+    if distrito_local:
+        return f"_DL{distrito_local:03d}"
+    if distrito_federal:
+        return f"_DF{distrito_federal:03d}"
+    return ""
 
 
 def clave_acta(clave_de_casilla: str, tipo_acta: str) -> str:
@@ -55,8 +82,22 @@ def _partes(forma: re.Pattern, clave: str, nombre: str) -> PartesClave:
     partes = forma.fullmatch(clave)
     if partes is None:
         raise ValueError(f"no tiene la forma de una {nombre}: {clave!r}")
-    entidad, seccion, tipo, numero, ext_contigua, *tipo_acta = partes.groups()
-    return PartesClave(int(entidad), int(seccion), tipo, int(numero), int(ext_contigua), *tipo_acta)
+    entidad, seccion, tipo, numero, ext_contigua, *resto = partes.groups()
+    *tipo_acta, ambito, numero_ambito = resto
+    ambitos = {"M": None, "DL": None, "DF": None}
+    if ambito:
+        ambitos[ambito] = int(numero_ambito)
+    return PartesClave(
+        int(entidad),
+        int(seccion),
+        tipo,
+        int(numero),
+        int(ext_contigua),
+        tipo_acta[0] if tipo_acta else "",
+        ambitos["M"],
+        ambitos["DL"],
+        ambitos["DF"],
+    )
 
 
 def normalizar_clave(texto: str) -> str:

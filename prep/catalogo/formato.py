@@ -16,7 +16,6 @@ def _campos(columnas: str) -> tuple[Campo, ...]:
 
 
 # The columns of each file, in the order the generator writes them; «?» marks optional ones.
-# coaliciones.csv and actas_esperadas.csv may be left out; every other file is required.
 ARCHIVOS: dict[str, tuple[Campo, ...]] = {
     archivo: _campos(columnas)
     for archivo, columnas in {
@@ -26,16 +25,21 @@ ARCHIVOS: dict[str, tuple[Campo, ...]] = {
         "municipios.csv": "entidad numero nombre",
         "secciones.csv": "entidad numero distrito_federal? distrito_local? municipio?",
         "casillas.csv": "entidad seccion tipo numero ext_contigua? lista_nominal"
-        " representantes_pp_ci? ubicacion? mecanismo_traslado?",
+        " representantes_pp_ci? ubicacion? mecanismo_traslado? municipio? distrito_local?"
+        " distrito_federal?",
         "partidos.csv": "siglas tipo? nombre nombre_corto color? logo? orden",
         "elecciones.csv": "tipo nombre tipo_acta orden? prevalece? representantes?"
-        " inconsistencias?",
-        "coaliciones.csv": "eleccion nombre partidos",
+        " inconsistencias? no_aplica? participacion_sin_seccion?",
+        "coaliciones.csv": "eleccion nombre partidos tipo?",
         "columnas.csv": "eleccion clave tipo orden partidos? coalicion?",
         "actas_esperadas.csv": "eleccion entidad seccion tipo_casilla numero ext_contigua?"
-        " tipo_acta?",
+        " tipo_acta? municipio? distrito_local? distrito_federal?",
+        "boletas.csv": "eleccion entidad ambito numero? tipo_acta? columnas",
+        "candidaturas.csv": "eleccion entidad ambito numero? columna nombre",
     }.items()
 }
+# Files that may be left out of a catálogo folder.
+OPCIONALES = ("coaliciones.csv", "actas_esperadas.csv", "boletas.csv", "candidaturas.csv")
 SEPARADOR_PARTIDOS = "|"
 
 # Ranges that the published keys impose: CLAVE_CASILLA has entidad(2) + sección(4) + número(2) +

@@ -6,6 +6,7 @@ steps apart lets the validation run (and be tested) without a database, and keep
 only one that needs it, small.
 """
 
+import json
 from collections.abc import Hashable, Iterable, Sequence
 from pathlib import Path
 
@@ -28,6 +29,8 @@ from prep.catalogo.lectura import (
 )
 from prep.catalogo.models import (
     ActaEsperada,
+    Boleta,
+    Candidatura,
     Casilla,
     Coalicion,
     ColumnaVoto,
@@ -53,6 +56,8 @@ MODELOS = (
     Coalicion,
     ColumnaVoto,
     ActaEsperada,
+    Boleta,
+    Candidatura,
 )
 
 
@@ -245,14 +250,52 @@ def escribir(catalogo: Catalogo) -> dict[str, int]:
         ),
     )
     seccion = _ids(Seccion, "entidad__clave", "numero")
+    geografia = {
+        (d.entidad, d.numero): (
+            municipio.get((d.entidad, d.municipio)),
+            distrito.get((d.entidad, "LOCAL", d.distrito_local)),
+            distrito.get((d.entidad, "FEDERAL", d.distrito_federal)),
+        )
+        for d in c.secciones
+    }
+
+    def ubicada(d: DatosCasilla) -> tuple:
+        # A casilla with sección takes its municipio and distritos from it (B4: the others
+        # name their own).
+        if d.seccion:
+            lugar = geografia[(d.entidad, d.seccion)]
+        else:
+            lugar = (
+                municipio.get((d.entidad, d.municipio)),
+                distrito.get((d.entidad, "LOCAL", d.distrito_local)),
+                distrito.get((d.entidad, "FEDERAL", d.distrito_federal)),
+            )
+        return (
+            seccion.get((d.entidad, d.seccion)),
+            entidad[d.entidad],
+            *lugar,
+            d.tipo,
+            d.numero,
+            d.ext_contigua,
+            *d[8:],
+        )
+
     _insertar(
         Casilla,
-        ("seccion_id", *DatosCasilla._fields[2:]),
-        ((seccion[d[:2]], *d[2:]) for d in c.casillas),
+        (
+            "seccion_id",
+            "entidad_id",
+            "municipio_id",
+            "distrito_local_id",
+            "distrito_federal_id",
+            "tipo",
+            "numero",
+            "ext_contigua",
+            *DatosCasilla._fields[8:],
+        ),
+        (ubicada(d) for d in c.casillas),
     )
-    casilla = _ids(
-        Casilla, "seccion__entidad__clave", "seccion__numero", "tipo", "numero", "ext_contigua"
-    )
+    casilla = ids_de_casillas()
     _insertar(
         Partido, ("proceso_id", *DatosPartido._fields), ((proceso.pk, *d) for d in c.partidos)
     )
@@ -263,8 +306,8 @@ def escribir(catalogo: Catalogo) -> dict[str, int]:
     eleccion = _ids(Eleccion, "tipo")
     _insertar(
         Coalicion,
-        ("eleccion_id", "nombre"),
-        ((eleccion[d.eleccion], d.nombre) for d in c.coaliciones),
+        ("eleccion_id", "nombre", "tipo"),
+        ((eleccion[d.eleccion], d.nombre, d.tipo) for d in c.coaliciones),
     )
     coalicion = _ids(Coalicion, "eleccion__tipo", "nombre")
     _insertar(
@@ -297,6 +340,29 @@ def escribir(catalogo: Catalogo) -> dict[str, int]:
         ("eleccion_id", "casilla_id", "tipo_acta"),
         ((eleccion[d.eleccion], casilla[d.casilla], d.tipo_acta) for d in c.actas_esperadas),
     )
+    _insertar(
+        Boleta,
+        ("eleccion_id", "entidad_id", "ambito", "numero", "tipo_acta", "columnas"),
+        (
+            (eleccion[d.eleccion], entidad[d.entidad], *d[2:5], json.dumps(d.columnas))
+            for d in c.boletas
+        ),
+    )
+    _insertar(
+        Candidatura,
+        ("eleccion_id", "entidad_id", "ambito", "numero", "columna_id", "nombre"),
+        (
+            (
+                eleccion[d.eleccion],
+                entidad[d.entidad],
+                d.ambito,
+                d.numero,
+                columna[(d.eleccion, d.columna)],
+                d.nombre,
+            )
+            for d in c.candidaturas
+        ),
+    )
     cuantos = (
         1,
         len(c.entidades),
@@ -309,8 +375,32 @@ def escribir(catalogo: Catalogo) -> dict[str, int]:
         len(c.coaliciones),
         len(c.columnas),
         len(c.actas_esperadas),
+        len(c.boletas),
+        len(c.candidaturas),
     )
     return {str(m._meta.verbose_name_plural): n for m, n in zip(MODELOS, cuantos, strict=True)}
+
+
+def ids_de_casillas() -> dict[Hashable, int]:
+    """The primary key of every casilla by its catálogo key (`lectura.ClaveCasilla`): entidad,
+    sección (0: none), tipo, número, ext_contigua and, only for a casilla without sección, its
+    municipio and distritos (0 where none)."""
+    filas = Casilla.objects.values_list(
+        "entidad__clave",
+        "seccion__numero",
+        "tipo",
+        "numero",
+        "ext_contigua",
+        "municipio__numero",
+        "distrito_local__numero",
+        "distrito_federal__numero",
+        "pk",
+    ).order_by()
+    ids: dict[Hashable, int] = {}
+    for entidad, seccion, tipo, numero, ext, *ambito, pk in filas:
+        ambito = [0, 0, 0] if seccion else [n or 0 for n in ambito]
+        ids[(entidad, seccion or 0, tipo, numero, ext, *ambito)] = pk
+    return ids
 
 
 def conteos() -> dict[str, int]:

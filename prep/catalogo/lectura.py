@@ -20,6 +20,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from prep.catalogo.boletas import Boletas
+from prep.catalogo.claves import SIN_SECCION, sufijo_ambito
+from prep.catalogo.elecciones import es_federal
 from prep.catalogo.formato import (
     ARCHIVOS,
     MAX_CASILLA,
@@ -33,6 +36,8 @@ from prep.catalogo.formato import (
 )
 from prep.catalogo.models import (
     ActaEsperada,
+    Ambito,
+    Candidatura,
     Casilla,
     Coalicion,
     ColumnaVoto,
@@ -56,6 +61,12 @@ _TRASLADOS = tuple(Casilla.Traslado.values)
 _TIPOS_PARTIDO = tuple(Partido.Tipo.values)
 _TIPOS_ELECCION = tuple(Eleccion.Tipo.values)
 _TIPOS_COLUMNA = tuple(ColumnaVoto.Tipo.values)
+_TIPOS_COALICION = tuple(Coalicion.Tipo.values)
+_AMBITOS = tuple(Ambito.values)
+_SI_NO = ("SI", "NO")
+# The columns that place a casilla without sección (all three top out at 999).
+_AMBITO_CASILLA = ("municipio", "distrito_local", "distrito_federal")
+_NO_APLICA = tuple(v for v, _etiqueta in Eleccion._meta.get_field("no_aplica").choices)
 
 
 @dataclass(frozen=True)
@@ -87,7 +98,10 @@ class ErrorDeImportacion(ValueError):
 
 
 # Validated rows. Fields are named as the model's; references hold the referenced row's key.
-ClaveCasilla = tuple[int, int, str, int, int]  # entidad, sección, tipo, número, ext_contigua
+# A casilla: entidad, sección (0: none), tipo, número, ext_contigua, and the ámbito of a
+# casilla without sección (municipio, distrito local, distrito federal; 0 where none or for
+# casillas with sección, which take theirs from the sección).
+ClaveCasilla = tuple[int, int, str, int, int, int, int, int]
 
 
 class DatosProceso(NamedTuple):
@@ -128,6 +142,9 @@ class DatosCasilla(NamedTuple):
     tipo: str
     numero: int
     ext_contigua: int
+    municipio: int
+    distrito_local: int
+    distrito_federal: int
     lista_nominal: int
     representantes_pp_ci: int
     ubicacion: int
@@ -152,12 +169,15 @@ class DatosEleccion(NamedTuple):
     prevalece: str
     representantes: str
     inconsistencias: str
+    no_aplica: str
+    participacion_sin_seccion: bool
 
 
 class DatosCoalicion(NamedTuple):
     eleccion: str
     nombre: str
     partidos: tuple[str, ...]
+    tipo: str
 
 
 class DatosColumna(NamedTuple):
@@ -173,6 +193,24 @@ class DatosActaEsperada(NamedTuple):
     eleccion: str
     casilla: ClaveCasilla
     tipo_acta: str
+
+
+class DatosBoleta(NamedTuple):
+    eleccion: str
+    entidad: int
+    ambito: str
+    numero: int  # 0 for the entidad
+    tipo_acta: str  # empty: every tipo de acta
+    columnas: tuple[str, ...]
+
+
+class DatosCandidatura(NamedTuple):
+    eleccion: str
+    entidad: int
+    ambito: str
+    numero: int
+    columna: str
+    nombre: str
 
 
 @dataclass
@@ -192,6 +230,8 @@ class Catalogo:
     actas_esperadas: list[DatosActaEsperada]
     # True when actas_esperadas.csv was given; else there is one per casilla and election.
     actas_explicitas: bool
+    boletas: list[DatosBoleta]
+    candidaturas: list[DatosCandidatura]
 
 
 class Fila(NamedTuple):
@@ -291,8 +331,22 @@ def _revisar_encabezado(
 
 
 def _nombre_casilla(c: ClaveCasilla) -> str:
-    """How messages name a casilla: entidad-sección-tipo número-ext_contigua."""
-    return f"{c[0]:02d}-{c[1]:04d}-{c[2]}{c[3]:02d}-{c[4]:02d}"
+    """How messages name a casilla: entidad-sección-tipo número-ext_contigua, and the ámbito of
+    one without sección."""
+    return f"{c[0]:02d}-{c[1]:04d}-{c[2]}{c[3]:02d}-{c[4]:02d}" + sufijo_ambito(*c[5:])
+
+
+def _nombre_ambito(k: tuple) -> str:
+    """How messages name an ámbito: (entidad, ámbito, número)."""
+    entidad, ambito, numero = k
+    if ambito == Ambito.ENTIDAD:
+        return _("la entidad %(entidad)d") % {"entidad": entidad}
+    que = _("el municipio") if ambito == Ambito.MUNICIPIO else _("el distrito")
+    return _("%(que)s %(numero)d de la entidad %(entidad)d") % {
+        "que": que,
+        "numero": numero,
+        "entidad": entidad,
+    }
 
 
 # How messages name the row of each file with a given key. Built only when there is an error:
@@ -322,6 +376,18 @@ _DESCRIPCION: dict[str, Callable[[Any], str]] = {
     "actas_esperadas.csv": lambda k: (
         _("el acta %(acta)s de la casilla %(casilla)s en la elección %(eleccion)s")
         % {"eleccion": k[0], "casilla": _nombre_casilla(k[1]), "acta": k[2]}
+    ),
+    "boletas.csv": lambda k: (
+        _("la boleta%(tipo)s de %(ambito)s en la elección %(eleccion)s")
+        % {
+            "eleccion": k[0],
+            "ambito": _nombre_ambito(k[1:4]),
+            "tipo": _(" del acta %s") % k[4] if k[4] else "",
+        }
+    ),
+    "candidaturas.csv": lambda k: (
+        _("la candidatura de %(columna)s en %(ambito)s de la elección %(eleccion)s")
+        % {"eleccion": k[0], "ambito": _nombre_ambito(k[1:4]), "columna": k[4]}
     ),
 }
 
@@ -470,10 +536,16 @@ def leer_catalogo(directorio: Path) -> Catalogo:
         # One acta per casilla and election. Casillas especiales with both an MR and an RP
         # acta need the explicit file.
         actas = [
-            DatosActaEsperada(e.tipo, c[:5], e.tipo_acta)
+            DatosActaEsperada(e.tipo, c[:8], e.tipo_acta)
             for e in sorted(elecciones, key=lambda e: (e.orden, e.tipo))
             for c in casillas
         ]
+    boletas = _boletas(r, elecciones, columnas) if _hay(r, "boletas.csv") else []
+    candidaturas = (
+        _candidaturas(r, elecciones, columnas, boletas) if _hay(r, "candidaturas.csv") else []
+    )
+    if boletas and not r.errores:
+        _revisar_cobertura(r, elecciones, secciones, actas, boletas)
     if r.errores or proceso is None:
         orden = {archivo: i for i, archivo in enumerate(ARCHIVOS)}
         r.errores.sort(key=lambda e: (orden.get(e.archivo, -1), e.archivo, e.linea or 0))
@@ -491,7 +563,14 @@ def leer_catalogo(directorio: Path) -> Catalogo:
         columnas,
         actas,
         explicitas,
+        boletas,
+        candidaturas,
     )
+
+
+def _hay(r: _Revision, archivo: str) -> bool:
+    """Whether an optional file is in the folder."""
+    return (r.directorio / archivo).exists()
 
 
 # One reader per file: each validates its rows, registers their keys and returns the rows that
@@ -600,15 +679,34 @@ def _secciones(r: _Revision) -> list[DatosSeccion]:
 
 
 def _casilla(r: _Revision, fila: Fila, columna_tipo: str) -> ClaveCasilla | None:
-    """The key of a casilla as casillas.csv and actas_esperadas.csv write it."""
+    """The key of a casilla as casillas.csv and actas_esperadas.csv write it. A casilla without
+    sección (B4) leaves `seccion` empty and may name its municipio or distrito."""
     entidad = r.entero(fila, "entidad", 1, MAX_ENTIDAD)
-    seccion = r.entero(fila, "seccion", 1, MAX_SECCION)
     tipo = r.opcion(fila, columna_tipo, _TIPOS_CASILLA)
+    sin_seccion = tipo in SIN_SECCION
+    seccion = r.entero(fila, "seccion", 1, MAX_SECCION, defecto=0 if sin_seccion else None)
+    if sin_seccion and seccion:
+        motivo = _(
+            "una casilla de voto anticipado (A) o del extranjero (M) no tiene sección: debe"
+            " quedar vacía"
+        )
+        r.error(fila, "seccion", motivo)
     numero = r.entero(fila, "numero", 1, MAX_CASILLA)
     ext = r.entero(fila, "ext_contigua", 0, MAX_CASILLA, defecto=0)
-    if None in (entidad, seccion, tipo, numero, ext):
+    ambito = [r.entero(fila, columna, 1, MAX_DISTRITO, defecto=0) for columna in _AMBITO_CASILLA]
+    if not sin_seccion and tipo is not None:
+        for columna, valor in zip(_AMBITO_CASILLA, ambito, strict=True):
+            if valor:
+                motivo = _(
+                    "sólo las casillas sin sección (A, M) dicen su municipio o distrito; las"
+                    " demás lo toman de su sección: debe quedar vacío"
+                )
+                r.error(fila, columna, motivo)
+    if None in (entidad, seccion, tipo, numero, ext, *ambito):
         return None
-    return entidad, seccion, tipo, numero, ext
+    if not sin_seccion:
+        ambito = [0, 0, 0]
+    return entidad, seccion, tipo, numero, ext, *ambito
 
 
 def _casillas(r: _Revision) -> list[DatosCasilla]:
@@ -623,10 +721,20 @@ def _casillas(r: _Revision) -> list[DatosCasilla]:
             motivo = _("una casilla especial (S) no tiene lista nominal: debe ser 0 y es %(ln)d")
             r.error(fila, "lista_nominal", motivo % {"ln": ln})
         if clave is not None:
-            if clave[4] and clave[2] != Casilla.Tipo.EXTRAORDINARIA:
+            entidad, seccion, tipo, _numero, ext, municipio, local, federal = clave
+            if ext and tipo != Casilla.Tipo.EXTRAORDINARIA:
                 motivo = _("solo las casillas extraordinarias (E) tienen contiguas: debe ser 0")
                 r.error(fila, "ext_contigua", motivo)
-            r.existe("secciones.csv", clave[:2], fila, "seccion")
+            if seccion:
+                r.existe("secciones.csv", clave[:2], fila, "seccion")
+            if municipio:
+                r.existe("municipios.csv", (entidad, municipio), fila, "municipio")
+            if local:
+                r.existe("distritos.csv", (entidad, "LOCAL", local), fila, "distrito_local")
+            if federal:
+                r.existe("distritos.csv", (entidad, "FEDERAL", federal), fila, "distrito_federal")
+            if not seccion:
+                r.existe("entidades.csv", entidad, fila, "entidad")
             r.registrar(clave, fila, "numero")
         if r.fila_correcta():
             datos.append(DatosCasilla(*clave, ln, representantes, int(ubicacion), traslado))
@@ -672,12 +780,22 @@ def _elecciones(r: _Revision) -> list[DatosEleccion]:
         inconsistencias = r.opcion(
             fila, "inconsistencias", tuple(Inconsistencias), defecto=Inconsistencias.TODAS.value
         )
+        no_aplica = r.opcion(fila, "no_aplica", _NO_APLICA, defecto=_NO_APLICA[0])
+        participacion = r.opcion(fila, "participacion_sin_seccion", _SI_NO, defecto="SI")
         if tipo is not None:
             r.registrar(tipo, fila, "tipo")
         if r.fila_correcta():
             datos.append(
                 DatosEleccion(
-                    tipo, nombre, tipo_acta, orden, prevalece, representantes, inconsistencias
+                    tipo,
+                    nombre,
+                    tipo_acta,
+                    orden,
+                    prevalece,
+                    representantes,
+                    inconsistencias,
+                    no_aplica,
+                    participacion == "SI",
                 )
             )
     return datos
@@ -716,19 +834,20 @@ def _coaliciones(
     """The coalitions, and the member siglas of each (eleccion, nombre)."""
     datos: list[DatosCoalicion] = []
     miembros: dict[tuple[str, str], frozenset[str]] = {}
-    if not (r.directorio / "coaliciones.csv").exists():
+    if not _hay(r, "coaliciones.csv"):
         return datos, miembros
     for fila in r.filas("coaliciones.csv"):
         eleccion = _eleccion(r, fila)
         nombre = r.texto(fila, "nombre", _largo(Coalicion, "nombre"))
         partidos = _siglas(r, fila, tipos_partido, Partido.Tipo.PARTIDO)
+        tipo = r.opcion(fila, "tipo", _TIPOS_COALICION, defecto=Coalicion.Tipo.COALICION.value)
         if len(partidos) < 2:
             r.error(fila, "partidos", _("una coalición necesita al menos dos partidos"))
         if eleccion is not None and nombre is not None:
             r.registrar((eleccion, nombre), fila, "nombre")
             miembros.setdefault((eleccion, nombre), frozenset(partidos))
         if r.fila_correcta():
-            datos.append(DatosCoalicion(eleccion, nombre, partidos))
+            datos.append(DatosCoalicion(eleccion, nombre, partidos, tipo))
     return datos, miembros
 
 
@@ -857,3 +976,174 @@ def _actas_esperadas(r: _Revision, elecciones: list[DatosEleccion]) -> list[Dato
         if r.fila_correcta():
             datos.append(DatosActaEsperada(eleccion, casilla, acta))
     return datos
+
+
+def _ambito(r: _Revision, fila: Fila, eleccion: str | None) -> tuple[int, str, int] | None:
+    """The (entidad, ámbito, número) a boleta or candidatura applies to. A distrito is federal
+    in a federal election and local in a local one."""
+    entidad = _entidad(r, fila)
+    ambito = r.opcion(fila, "ambito", _AMBITOS)
+    numero = r.entero(fila, "numero", 1, max(MAX_DISTRITO, MAX_MUNICIPIO), defecto=0)
+    if ambito == Ambito.ENTIDAD and numero:
+        r.error(fila, "numero", _("debe quedar vacío cuando el ámbito es ENTIDAD"))
+    elif ambito in (Ambito.DISTRITO, Ambito.MUNICIPIO) and numero == 0:
+        motivo = _("falta el número del %(ambito)s") % {"ambito": ambito.lower()}
+        r.error(fila, "numero", motivo)
+    elif entidad is not None and numero:
+        if ambito == Ambito.MUNICIPIO:
+            r.existe("municipios.csv", (entidad, numero), fila, "numero")
+        elif eleccion is not None:
+            tipo = Distrito.Tipo.FEDERAL if es_federal(eleccion) else Distrito.Tipo.LOCAL
+            r.existe("distritos.csv", (entidad, tipo.value, numero), fila, "numero")
+    if entidad is None or ambito is None or numero is None:
+        return None
+    return entidad, ambito, numero
+
+
+def _boletas(
+    r: _Revision, elecciones: list[DatosEleccion], columnas: list[DatosColumna]
+) -> list[DatosBoleta]:
+    """boletas.csv: the vote fields each ámbito's acta prints, in acta order (B1)."""
+    por_eleccion: dict[str, dict[str, DatosColumna]] = {}
+    for c in columnas:
+        por_eleccion.setdefault(c.eleccion, {})[c.clave] = c
+    datos = []
+    for fila in r.filas("boletas.csv"):
+        eleccion = _eleccion(r, fila)
+        ambito = _ambito(r, fila, eleccion)
+        tipo_acta = r.texto(fila, "tipo_acta", _largo(ActaEsperada, "tipo_acta"), defecto="")
+        claves = _lista(r, fila, "columnas")
+        if eleccion is not None and "columnas.csv" not in r.ilegibles:
+            _revisar_boleta(r, fila, eleccion, claves, por_eleccion.get(eleccion, {}))
+        if eleccion is not None and ambito is not None and tipo_acta is not None:
+            r.registrar((eleccion, *ambito, tipo_acta), fila, "ambito")
+        if r.fila_correcta():
+            datos.append(DatosBoleta(eleccion, *ambito, tipo_acta, claves))
+    return datos
+
+
+def _lista(r: _Revision, fila: Fila, columna: str) -> tuple[str, ...]:
+    """A list of names joined by «|», none empty, none twice."""
+    valor = fila.valores.get(columna, "")
+    if not valor:
+        r.error(fila, columna, _("no puede quedar vacío"))
+        return ()
+    nombres = tuple(n.strip() for n in valor.split(SEPARADOR_PARTIDOS))
+    for i, nombre in enumerate(nombres):
+        if not nombre:
+            r.error(fila, columna, _("hay nombres vacíos entre los «|»"))
+        elif nombre in nombres[:i]:
+            r.error(fila, columna, _("«%(nombre)s» aparece dos veces") % {"nombre": nombre})
+    return nombres
+
+
+def _revisar_boleta(
+    r: _Revision,
+    fila: Fila,
+    eleccion: str,
+    claves: tuple[str, ...],
+    suyas: dict[str, DatosColumna],
+) -> None:
+    """A boleta names columns of its election, prints nulos, and prints a combination only
+    with the columns of its coalition's partidos."""
+    impresas = set(claves)
+    partidos_impresos = {
+        c.partidos[0] for k in claves if (c := suyas.get(k)) and c.tipo == ColumnaVoto.Tipo.PARTIDO
+    }
+    for clave in claves:
+        columna = suyas.get(clave)
+        if columna is None:
+            motivo = _("«%(clave)s» no es una columna de la elección %(eleccion)s en columnas.csv")
+            r.error(fila, "columnas", motivo % {"clave": clave, "eleccion": eleccion})
+        elif columna.tipo == ColumnaVoto.Tipo.COMBINACION:
+            faltan = [s for s in columna.partidos if s not in partidos_impresos]
+            if faltan:
+                motivo = _("la combinación %(clave)s se imprime sin la columna de %(faltan)s")
+                r.error(fila, "columnas", motivo % {"clave": clave, "faltan": ", ".join(faltan)})
+    nulos = [c.clave for c in suyas.values() if c.tipo == ColumnaVoto.Tipo.NULOS]
+    if nulos and nulos[0] not in impresas:
+        motivo = _("toda acta imprime los votos nulos: falta la columna %(clave)s")
+        r.error(fila, "columnas", motivo % {"clave": nulos[0]})
+
+
+def _candidaturas(
+    r: _Revision,
+    elecciones: list[DatosEleccion],
+    columnas: list[DatosColumna],
+    boletas: list[DatosBoleta],
+) -> list[DatosCandidatura]:
+    """candidaturas.csv: who runs under each column in each ámbito (B1)."""
+    tipos = {(c.eleccion, c.clave): c.tipo for c in columnas}
+    impresas: dict[tuple, set[str]] = {}
+    for b in boletas:
+        impresas.setdefault((b.eleccion, b.entidad, b.ambito, b.numero), set()).update(b.columnas)
+    sin_candidatura = (ColumnaVoto.Tipo.NULOS, ColumnaVoto.Tipo.NO_REGISTRADAS)
+    datos = []
+    for fila in r.filas("candidaturas.csv"):
+        eleccion = _eleccion(r, fila)
+        ambito = _ambito(r, fila, eleccion)
+        columna = r.texto(fila, "columna", _largo(ColumnaVoto, "clave"))
+        nombre = r.texto(fila, "nombre", _largo(Candidatura, "nombre"))
+        if eleccion is not None and columna is not None and "columnas.csv" not in r.ilegibles:
+            tipo = tipos.get((eleccion, columna))
+            if tipo is None:
+                motivo = _("«%(clave)s» no es una columna de la elección %(eleccion)s")
+                r.error(fila, "columna", motivo % {"clave": columna, "eleccion": eleccion})
+            elif tipo in sin_candidatura:
+                motivo = _("una columna %(tipo)s no tiene candidatura") % {"tipo": tipo}
+                r.error(fila, "columna", motivo)
+            elif ambito is not None:
+                propias = impresas.get((eleccion, *ambito))
+                if propias is not None and columna not in propias:
+                    motivo = _("la boleta de %(ambito)s no imprime la columna %(clave)s")
+                    r.error(
+                        fila,
+                        "columna",
+                        motivo % {"ambito": _nombre_ambito(ambito), "clave": columna},
+                    )
+        if None not in (eleccion, ambito, columna):
+            r.registrar((eleccion, *ambito, columna), fila, "columna")
+        if r.fila_correcta():
+            datos.append(DatosCandidatura(eleccion, *ambito, columna, nombre))
+    return datos
+
+
+def _revisar_cobertura(
+    r: _Revision,
+    elecciones: list[DatosEleccion],
+    secciones: list[DatosSeccion],
+    actas: list[DatosActaEsperada],
+    boletas: list[DatosBoleta],
+) -> None:
+    """An election with boletas must have one for every acta esperada: an ámbito left out
+    would otherwise take every column of the election, whatever its acta prints."""
+    formas: dict[str, Boletas] = {}
+    for b in boletas:
+        formas.setdefault(b.eleccion, Boletas(())).agregar(b.tipo_acta, *b[1:4], b.columnas)
+    geografia = {(s.entidad, s.numero): s for s in secciones}
+    faltan: Counter[tuple] = Counter()
+    for acta in actas:
+        forma = formas.get(acta.eleccion)
+        if forma is None:
+            continue
+        entidad, seccion, _tipo, _n, _e, municipio, local, federal = acta.casilla
+        if seccion:
+            s = geografia[(entidad, seccion)]
+            municipio, local, federal = s.municipio, s.distrito_local, s.distrito_federal
+        distrito = federal if es_federal(acta.eleccion) else local
+        if forma.buscar(acta.tipo_acta, entidad, distrito or None, municipio or None) is None:
+            ambito = (
+                (entidad, Ambito.MUNICIPIO, municipio)
+                if municipio and acta.eleccion == Eleccion.Tipo.AYUNTAMIENTO
+                else (entidad, Ambito.DISTRITO, distrito)
+                if distrito
+                else (entidad, Ambito.ENTIDAD, 0)
+            )
+            faltan[(acta.eleccion, acta.tipo_acta, ambito)] += 1
+    for (eleccion, tipo_acta, ambito), n in sorted(faltan.items()):
+        motivo = _(
+            "la elección %(eleccion)s tiene boletas, pero ninguna para el acta %(tipo)s de"
+            " %(ambito)s (%(n)d actas esperadas)"
+        )
+        datos = {"eleccion": eleccion, "tipo": tipo_acta, "ambito": _nombre_ambito(ambito), "n": n}
+        r.errores.append(ErrorCatalogo("boletas.csv", None, None, motivo % datos))

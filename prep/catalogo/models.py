@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from prep.catalogo.claves import clave_acta, clave_casilla
+from prep.catalogo.claves import SIN_SECCION, clave_acta, clave_casilla, sufijo_ambito
 from prep.reglas.cifras import Prevalece
 from prep.reglas.configuracion import ConfiguracionReglas, Inconsistencias, Representantes
 
@@ -107,13 +107,21 @@ class Seccion(models.Model):
 
 
 class Casilla(models.Model):
-    """A polling station: entidad + sección + tipo + número (+ contigua of an extraordinaria)."""
+    """A polling station: entidad + sección + tipo + número (+ contigua of an extraordinaria).
+
+    Voto anticipado (`A`) and voto de mexicanos residentes en el extranjero (`M`) have no
+    sección (B4): they hang from a municipio, a distrito or the entidad. Every casilla carries
+    its entidad, municipio and distritos (copied from its sección when it has one), so a query
+    of a municipio or distrito finds both kinds with one join.
+    """
 
     class Tipo(models.TextChoices):
         BASICA = "B", _("básica")
         CONTIGUA = "C", _("contigua")
         EXTRAORDINARIA = "E", _("extraordinaria")
         ESPECIAL = "S", _("especial")
+        ANTICIPADO = "A", _("voto anticipado")
+        EXTRANJERO = "M", _("voto de mexicanos residentes en el extranjero")
 
     class Ubicacion(models.IntegerChoices):
         URBANA = 1, _("urbana")
@@ -125,7 +133,19 @@ class Casilla(models.Model):
         CRYT_FIJO = "F", _("CRyT fijo")
         CRYT_ITINERANTE = "I", _("CRyT itinerante")
 
-    seccion = models.ForeignKey(Seccion, on_delete=models.PROTECT, related_name="casillas")
+    seccion = models.ForeignKey(
+        Seccion, on_delete=models.PROTECT, null=True, blank=True, related_name="casillas"
+    )
+    entidad = models.ForeignKey(Entidad, on_delete=models.PROTECT, related_name="casillas")
+    municipio = models.ForeignKey(
+        Municipio, on_delete=models.PROTECT, null=True, blank=True, related_name="casillas"
+    )
+    distrito_federal = models.ForeignKey(
+        Distrito, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    distrito_local = models.ForeignKey(
+        Distrito, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     tipo = models.CharField(_("tipo"), max_length=1, choices=Tipo.choices)
     numero = models.PositiveSmallIntegerField(_("número"))
     ext_contigua = models.PositiveSmallIntegerField(_("contigua de extraordinaria"), default=0)
@@ -143,7 +163,7 @@ class Casilla(models.Model):
     class Meta:
         verbose_name = _("casilla")
         verbose_name_plural = _("casillas")
-        ordering = ["seccion__entidad__clave", "seccion__numero", "tipo", "numero", "ext_contigua"]
+        ordering = ["entidad__clave", "seccion__numero", "tipo", "numero", "ext_contigua"]
         constraints = [
             models.UniqueConstraint(
                 fields=["seccion", "tipo", "numero", "ext_contigua"], name="casilla_unica"
@@ -152,20 +172,53 @@ class Casilla(models.Model):
                 condition=~models.Q(tipo="S") | models.Q(lista_nominal=0),
                 name="especial_sin_lista_nominal",
             ),
+            models.CheckConstraint(
+                condition=models.Q(seccion__isnull=True, tipo__in=SIN_SECCION)
+                | models.Q(seccion__isnull=False) & ~models.Q(tipo__in=SIN_SECCION),
+                name="sin_seccion_solo_a_y_m",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.clave
 
+    def save(self, *args, **kwargs) -> None:
+        """Save, with the geography of its sección when it has one (the importer writes the
+        same in bulk)."""
+        if self.seccion_id:
+            seccion = self.seccion
+            self.entidad_id = seccion.entidad_id
+            self.municipio_id = seccion.municipio_id
+            self.distrito_local_id = seccion.distrito_local_id
+            self.distrito_federal_id = seccion.distrito_federal_id
+        super().save(*args, **kwargs)
+
     @property
     def clave(self) -> str:
-        """CLAVE_CASILLA: entidad(2) + sección(4) + tipo(1) + número(2) + ext_contigua(2)."""
-        return clave_casilla(
-            self.seccion.entidad.clave,
-            self.seccion.numero,
-            self.tipo,
-            self.numero,
-            self.ext_contigua,
+        """The casilla's unique key: CLAVE_CASILLA, plus the ámbito of a casilla without
+        sección (`clave_sin_seccion`), whose published CLAVE_CASILLA is shared."""
+        return self.clave_publicada + self.sufijo_ambito
+
+    @property
+    def clave_publicada(self) -> str:
+        """CLAVE_CASILLA as published: entidad(2) + sección(4, 0000 without sección) + tipo(1)
+        + número(2) + ext_contigua(2)."""
+        # Through the sección when there is one: the phases' queries already select it.
+        if self.seccion_id:
+            entidad, seccion = self.seccion.entidad.clave, self.seccion.numero
+        else:
+            entidad, seccion = self.entidad.clave, 0
+        return clave_casilla(entidad, seccion, self.tipo, self.numero, self.ext_contigua)
+
+    @property
+    def sufijo_ambito(self) -> str:
+        """The ámbito that makes a casilla without sección unique; empty for the others."""
+        if self.seccion_id:
+            return ""
+        return sufijo_ambito(
+            self.municipio.numero if self.municipio_id else None,
+            self.distrito_local.numero if self.distrito_local_id else None,
+            self.distrito_federal.numero if self.distrito_federal_id else None,
         )
 
 
@@ -192,6 +245,16 @@ class Eleccion(models.Model):
         max_length=6,
         choices=[(p.value, p.value) for p in Prevalece],
         default=Prevalece.LETRA,
+    )
+    no_aplica = models.CharField(
+        _("marca de campo que no aparece en el acta"),
+        max_length=3,
+        choices=[("-", "-"), ("N/A", "N/A")],
+        default="-",
+    )
+    participacion_sin_seccion = models.BooleanField(
+        _("la lista nominal del voto anticipado y del extranjero cuenta en la participación"),
+        default=True,
     )
     representantes = models.CharField(
         _("representantes en Excede Lista Nominal"),
@@ -252,10 +315,16 @@ class Partido(models.Model):
 
 
 class Coalicion(models.Model):
-    """A coalition or candidatura común of an election."""
+    """A coalition or candidatura común of an election. Where it runs is said by the boletas
+    that print its columns (B1)."""
+
+    class Tipo(models.TextChoices):
+        COALICION = "COALICION", _("coalición")
+        CANDIDATURA_COMUN = "CANDIDATURA_COMUN", _("candidatura común")
 
     eleccion = models.ForeignKey(Eleccion, on_delete=models.CASCADE, related_name="coaliciones")
     nombre = models.CharField(_("nombre"), max_length=200)
+    tipo = models.CharField(_("tipo"), max_length=17, choices=Tipo.choices, default=Tipo.COALICION)
     partidos = models.ManyToManyField(Partido, related_name="coaliciones")
 
     class Meta:
@@ -320,5 +389,72 @@ class ActaEsperada(models.Model):
 
     @property
     def clave(self) -> str:
-        """CLAVE_ACTA: CLAVE_CASILLA + tipo de acta."""
-        return clave_acta(self.casilla.clave, self.tipo_acta)
+        """The acta's unique key: CLAVE_ACTA (CLAVE_CASILLA + tipo de acta), plus the ámbito of
+        an acta without sección."""
+        return self.clave_publicada + self.casilla.sufijo_ambito
+
+    @property
+    def clave_publicada(self) -> str:
+        """CLAVE_ACTA as the results database publishes it (shared by the voto anticipado
+        actas of every municipio or distrito, B4)."""
+        return clave_acta(self.casilla.clave_publicada, self.tipo_acta)
+
+
+class Ambito(models.TextChoices):
+    """Where a boleta or a candidatura applies (B1): the whole entidad, one distrito (federal
+    for federal elections, local for local ones) or one municipio."""
+
+    ENTIDAD = "ENTIDAD", _("entidad")
+    DISTRITO = "DISTRITO", _("distrito")
+    MUNICIPIO = "MUNICIPIO", _("municipio")
+
+
+class Boleta(models.Model):
+    """The vote fields printed on the actas of one ámbito of an election, in acta order (B1):
+    one municipio's ayuntamiento acta, one distrito's, or the entidad's. `tipo_acta` empty
+    applies to every tipo de acta there. An acta takes the boleta of its municipio, else of its
+    distrito, else of its entidad; without any, every column of its election."""
+
+    eleccion = models.ForeignKey(Eleccion, on_delete=models.CASCADE, related_name="boletas")
+    entidad = models.ForeignKey(Entidad, on_delete=models.PROTECT, related_name="+")
+    ambito = models.CharField(_("ámbito"), max_length=9, choices=Ambito.choices)
+    numero = models.PositiveSmallIntegerField(_("número"), default=0)
+    tipo_acta = models.CharField(_("tipo de acta"), max_length=8, blank=True, default="")
+    columnas = models.JSONField(_("columnas"), default=list)
+
+    class Meta:
+        verbose_name = _("boleta")
+        verbose_name_plural = _("boletas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["eleccion", "entidad", "ambito", "numero", "tipo_acta"],
+                name="boleta_unica",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.eleccion.tipo} {self.ambito} {self.numero} {self.tipo_acta}".strip()
+
+
+class Candidatura(models.Model):
+    """Who runs under a vote column in one ámbito (B1): `CAND_IND_1` is one person in one
+    municipio and another elsewhere. The public site and the candidaturas file show it."""
+
+    eleccion = models.ForeignKey(Eleccion, on_delete=models.CASCADE, related_name="candidaturas")
+    entidad = models.ForeignKey(Entidad, on_delete=models.PROTECT, related_name="+")
+    ambito = models.CharField(_("ámbito"), max_length=9, choices=Ambito.choices)
+    numero = models.PositiveSmallIntegerField(_("número"), default=0)
+    columna = models.ForeignKey(ColumnaVoto, on_delete=models.CASCADE, related_name="candidaturas")
+    nombre = models.CharField(_("nombre de la candidatura"), max_length=200)
+
+    class Meta:
+        verbose_name = _("candidatura")
+        verbose_name_plural = _("candidaturas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["columna", "entidad", "ambito", "numero"], name="candidatura_unica"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.nombre

@@ -54,10 +54,10 @@ def test_una_nueva_verificacion_reemplaza_las_cifras():
 @pytest.mark.parametrize(
     ("cifras", "mensaje"),
     [
-        (CifrasActa({"PAN": 1, "NULOS": 0}), "faltan columnas de votos: NO_REGISTRADAS"),
+        (CifrasActa({"PAN": 1, "NULOS": 0}), "faltan campos de votos del acta: NO_REGISTRADAS"),
         (
             CifrasActa({"PAN": 1, "NO_REGISTRADAS": 0, "NULOS": 0, "PRI": 3}),
-            "que la elección no tiene: PRI",
+            "que esta acta no tiene: PRI",
         ),
         (CifrasActa({"PAN": -1, "NO_REGISTRADAS": 0, "NULOS": 0}), "PAN: cifra negativa"),
         (CifrasActa({"PAN": "diez", "NO_REGISTRADAS": 0, "NULOS": 0}), "PAN: cifra no válida"),

@@ -241,7 +241,7 @@ def test_una_imagen_nueva_abre_otra_ronda_de_captura(lista, ana, beto):
         (cifras(NULOS="7"), "NULOS: cifra no válida"),
         (cifras(PAN="NO_APLICA"), "PAN: «no aplica» no se captura"),
         (cifras(TOTAL_VOTOS_SACADOS=True), "TOTAL_VOTOS_SACADOS: cifra no válida"),
-        ({**cifras(), "votos": {"PAN": 1, "NULOS": 0}}, "faltan columnas de votos"),
+        ({**cifras(), "votos": {"PAN": 1, "NULOS": 0}}, "faltan campos de votos del acta"),
         ({**cifras(), "OTRA": 1}, "campos desconocidos: OTRA"),
     ],
 )

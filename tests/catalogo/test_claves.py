@@ -15,6 +15,7 @@ from prep.catalogo.claves import (
     parece_carga_qr,
     partes_de_acta,
     partes_de_casilla,
+    sufijo_ambito,
 )
 
 _TIPO_ACTA = st.text("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=8)
@@ -26,11 +27,26 @@ partes = st.builds(
     numero=st.integers(0, 99),
     ext_contigua=st.integers(0, 99),
     tipo_acta=_TIPO_ACTA,
+    municipio=st.none(),
+    distrito_local=st.none(),
+    distrito_federal=st.none(),
+)
+# A casilla without sección (B4) adds its municipio or distrito to its keys.
+_NUMERO_AMBITO = st.integers(1, 999)
+partes = (
+    partes
+    | partes.flatmap(lambda p: _NUMERO_AMBITO.map(lambda n: p._replace(seccion=0, municipio=n)))
+    | partes.flatmap(
+        lambda p: _NUMERO_AMBITO.map(lambda n: p._replace(seccion=0, distrito_local=n))
+    )
+    | partes.flatmap(
+        lambda p: _NUMERO_AMBITO.map(lambda n: p._replace(seccion=0, distrito_federal=n))
+    )
 )
 
 
 def _clave(p: PartesClave) -> str:
-    return clave_acta(clave_casilla(*p[:5]), p.tipo_acta)
+    return clave_acta(clave_casilla(*p[:5]), p.tipo_acta) + sufijo_ambito(*p[6:])
 
 
 claves = partes.map(_clave)
@@ -42,15 +58,26 @@ elecciones = st.sampled_from(["PRES", "SEN", "DIP_FED", "GOB", "DIP_LOC", "AYUN"
 @given(partes)
 def test_clave_acta_ida_y_vuelta(p):
     clave = _clave(p)
-    assert len(clave) == 11 + len(p.tipo_acta)
+    sufijo = sufijo_ambito(*p[6:])
+    assert len(clave) == 11 + len(p.tipo_acta) + len(sufijo)
     assert partes_de_acta(clave) == p
-    assert partes_de_casilla(clave[:11]) == p._replace(tipo_acta="")
+    assert partes_de_casilla(clave[:11] + sufijo) == p._replace(tipo_acta="")
     assert normalizar_clave(f" '{clave[:6]} {clave[6:].lower()}' ") == clave
 
 
 def test_ejemplo_de_spec():
     assert clave_casilla(4, 1, "B", 1, 0) == "040001B0100"
     assert partes_de_acta("040001B01005") == PartesClave(4, 1, "B", 1, 0, "5")
+
+
+def test_voto_anticipado_comparte_la_clave_publicada_y_no_la_propia():
+    """B4: the A actas of two municipios publish one CLAVE_ACTA; the system's keys differ."""
+    publicada = clave_acta(clave_casilla(4, 0, "A", 1, 0), "2")
+    una, otra = (publicada + sufijo_ambito(m, None, None) for m in (1, 45))
+    assert (una, otra) == ("040000A01002_M001", "040000A01002_M045")
+    assert partes_de_acta(otra).municipio == 45
+    assert partes_de_acta(normalizar_clave("04-0000-A01-002_m045")) == partes_de_acta(otra)
+    assert sufijo_ambito(None, None, None) == ""  # VMRE: one per entidad
 
 
 @given(st.text(max_size=25))
@@ -61,7 +88,8 @@ def test_una_clave_o_se_lee_y_se_reconstruye_o_se_rechaza(texto):
         except ValueError:
             continue
         casilla = clave_casilla(*p[:5])
-        assert (clave_acta(casilla, p.tipo_acta) if con_tipo else casilla) == texto
+        sufijo = sufijo_ambito(*p[6:])
+        assert (clave_acta(casilla, p.tipo_acta) if con_tipo else casilla) + sufijo == texto
 
 
 @pytest.mark.parametrize(

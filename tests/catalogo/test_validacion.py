@@ -46,10 +46,10 @@ def test_actas_esperadas_explicitas(tmp_path):
     catalogo = leer_catalogo(escribir_catalogo(tmp_path, tablas))
     assert catalogo.actas_explicitas
     assert [(a.eleccion, a.casilla, a.tipo_acta) for a in catalogo.actas_esperadas] == [
-        ("GOB", (4, 2, "S", 1, 0), "2E"),
-        ("DIP_LOC", (4, 2, "S", 1, 0), "3EMR"),
-        ("DIP_LOC", (4, 2, "S", 1, 0), "3ERP"),
-        ("DIP_LOC", (5, 10, "B", 1, 0), "3"),  # empty tipo_acta: the election's
+        ("GOB", (4, 2, "S", 1, 0, 0, 0, 0), "2E"),
+        ("DIP_LOC", (4, 2, "S", 1, 0, 0, 0, 0), "3EMR"),
+        ("DIP_LOC", (4, 2, "S", 1, 0, 0, 0, 0), "3ERP"),
+        ("DIP_LOC", (5, 10, "B", 1, 0, 0, 0, 0), "3"),  # empty tipo_acta: the election's
     ]
 
 
@@ -80,9 +80,12 @@ def test_bom_orden_de_columnas_y_columnas_opcionales(tmp_path):
         encoding="utf-8",
     )
     catalogo = leer_catalogo(tmp_path)
-    assert [c[:6] for c in catalogo.casillas] == [(4, 1, "S", 1, 0, 0), (4, 1, "B", 1, 0, 650)]
+    assert [c[:5] + c[8:9] for c in catalogo.casillas] == [
+        (4, 1, "S", 1, 0, 0),
+        (4, 1, "B", 1, 0, 650),
+    ]
     # Left-out optional columns take the model's defaults.
-    assert catalogo.casillas[1][6:] == (0, 1, "")
+    assert catalogo.casillas[1][9:] == (0, 1, "")
 
 
 def test_lineas_como_en_un_editor_con_campos_de_varias_lineas(tmp_path):
@@ -102,10 +105,10 @@ def test_lineas_como_en_un_editor_con_campos_de_varias_lineas(tmp_path):
             [
                 "casillas.csv:1: color: columna desconocida; las de casillas.csv son: entidad,"
                 " seccion, tipo, numero, ext_contigua, lista_nominal, representantes_pp_ci,"
-                " ubicacion, mecanismo_traslado",
+                " ubicacion, mecanismo_traslado, municipio, distrito_local, distrito_federal",
                 "casillas.csv:1: «»: columna desconocida; las de casillas.csv son: entidad,"
                 " seccion, tipo, numero, ext_contigua, lista_nominal, representantes_pp_ci,"
-                " ubicacion, mecanismo_traslado",
+                " ubicacion, mecanismo_traslado, municipio, distrito_local, distrito_federal",
             ],
         ),
         (
@@ -160,7 +163,8 @@ def test_archivo_que_falta_no_multiplica_errores(tmp_path):
     assert _errores(tmp_path) == [
         "notas.csv: archivo desconocido; los del catálogo son: proceso.csv, entidades.csv,"
         " distritos.csv, municipios.csv, secciones.csv, casillas.csv, partidos.csv,"
-        " elecciones.csv, coaliciones.csv, columnas.csv, actas_esperadas.csv",
+        " elecciones.csv, coaliciones.csv, columnas.csv, actas_esperadas.csv, boletas.csv,"
+        " candidaturas.csv",
         "entidades.csv: falta el archivo",
     ]
 
@@ -257,7 +261,7 @@ CASOS = {
     ),
     "opción inválida": (
         _celda("casillas.csv", 1, "tipo", "X"),
-        "casillas.csv:3: tipo: «X» no es válido; se espera uno de: B, C, E, S",
+        "casillas.csv:3: tipo: «X» no es válido; se espera uno de: B, C, E, S, A, M",
     ),
     "mecanismo de traslado inválido": (
         _celda("casillas.csv", 1, "mecanismo_traslado", "Z"),

@@ -65,18 +65,40 @@ CIERRE = (
     "COTEJADA",
 )
 
+# Reading side only: the writer (escritura.py) always emits the canonical names.
 SINONIMOS = {
     "ACTAS_FUERA_CATÁLOGO": "ACTAS_FUERA_CATALOGO",
     "PORCENTAJE_ACTAS_CON_INCONSISTENCIAS": "PORCENTAJE_ACTAS_INCONSISTENCIAS",
     "ID_ESTADO": "ID_ENTIDAD",
     "ESTADO": "ENTIDAD",
+    "NOMBRE_ESTADO": "ENTIDAD",
+    "NOMBRE_ENTIDAD": "ENTIDAD",
     "ID_MUNICIPIO_LOCAL": "ID_MUNICIPIO",
     "MUNICIPIO_LOCAL": "MUNICIPIO",
+    "NOMBRE_MUNICIPIO": "MUNICIPIO",
+    "NOMBRE_DISTRITO": "DISTRITO",
+    "SECCIÓN": "SECCION",
     "SHA": "CODIGO_INTEGRIDAD",
+    "CÓDIGO_INTEGRIDAD": "CODIGO_INTEGRIDAD",
     "NO_REGISTRADOS": "NO_REGISTRADAS",
+    "CNR": "NO_REGISTRADAS",
+    "VN": "NULOS",
+    "VOTOS_NULOS": "NULOS",
     "UBICACIÓN_CASILLA": "UBICACION_CASILLA",
     "FECHA_HORA_VERIFICACIÓN": "FECHA_HORA_VERIFICACION",
+    # INE 2018 names of the captured figures before and after the vote fields.
+    "NUM_BOLETAS_SOBRANTES": "TOTAL_BOLETAS_SOBRANTES",
+    "TOTAL_CIUDADANOS_VOTARON": "TOTAL_PERSONAS_VOTARON",
+    "NUM_BOLETAS_EXTRAIDAS": "TOTAL_VOTOS_SACADOS",
+    "TOTAL_VOTOS_ASENTADOS": "TOTAL_VOTOS_ASENTADO",
+    "TOTAL_VOTOS_CALCULADOS": "TOTAL_VOTOS_CALCULADO",
+    "LISTA_NOMINAL_CASILLA": "LISTA_NOMINAL",
 }
+
+# Identification columns with no canonical INE 2024 name, read but never written: `ID_DISTRITO`
+# is the local distrito in an OPL file and the federal one in an INE file, so it keeps its own
+# name (the reader takes the local one first); `CASILLA` is INE 2018's casilla type in words.
+IDENTIFICACION_LECTURA = ("ID_DISTRITO", "DISTRITO", "CASILLA")
 
 # Published cell values that are not numbers.
 ILEGIBLE = "Ilegible"

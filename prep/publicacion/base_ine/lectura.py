@@ -4,6 +4,16 @@ quirks: UTF-8 with or without BOM, blank separator lines present or not, quoted 
 cells, keys with a leading apostrophe, header names spelled differently, text in numeric cells,
 two date formats and dirty TIPO_ACTA values. Columns are found by name, never by position.
 
+Vote cells (B2, B3): a number, `Ilegible`, `Sin dato`, `-` or `N/A` (the field is not on that
+acta: *no aplica*), `SIN ACTA` (no figure) or empty. An empty cell is *no aplica* where its column
+never holds a figure in the same demarcación and TIPO_ACTA (the contenders are inferred from the
+file itself) and a field with nothing written (R3) elsewhere.
+
+What the reader can work around it says as a warning (`BaseResultados.avisos`), never a crash: a
+repeated CLAVE_ACTA, an unknown TIPO_ACTA, OBSERVACIONES it does not recognize. A key repeated in
+different ámbitos (voto anticipado, one acta per municipio or distrito; a sección split between
+municipios) is legitimate: each row is identified by key and ámbito (`BaseResultados.notas`).
+
 Pure Python: no Django import.
 """
 
@@ -11,14 +21,21 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
 
-from prep.publicacion.base_ine.columnas import CIERRE, ENCABEZADO, IDENTIFICACION, canonico
+from prep.publicacion.base_ine.columnas import (
+    CIERRE,
+    ENCABEZADO,
+    IDENTIFICACION,
+    IDENTIFICACION_LECTURA,
+    canonico,
+)
 from prep.reglas.acta import Acta, CausaSinActa, Registro, Ubicacion
 from prep.reglas.cifras import Cifra, Lectura
 
@@ -34,9 +51,12 @@ COLUMNAS_REQUERIDAS = (
 )
 COLUMNAS_FECHA = ("FECHA_HORA_ACOPIO", "FECHA_HORA_CAPTURA", "FECHA_HORA_VERIFICACION")
 
-# Normalized spellings (see `normalizar`) of the cells that hold no figure. A Sin Acta row may
-# carry `SIN ACTA` in its figure cells (B3): no figure, not a malformed file.
-_SIN_VALOR = frozenset({"", "-", "--", "—", "n/a", "na", "sin acta"})
+# Normalized spellings (see `normalizar`) of a cell whose field is not on the acta (B2), and of
+# the cells that hold no figure. A Sin Acta row may carry `SIN ACTA` in its figure cells (B3): no
+# figure, not a malformed file.
+_NO_APLICA = frozenset({"-", "--", "—", "–", "n/a", "na"})
+_SIN_ACTA = "sin acta"
+_SIN_VALOR = frozenset({"", _SIN_ACTA, *_NO_APLICA})
 _ILEGIBLE = frozenset({"ilegible"})
 _SIN_DATO = frozenset({"sin dato", "sin datos"})
 _ENTERO = re.compile(r"\d+(?:\.0*)?", re.ASCII)  # some exports write 12.0 for 12
@@ -55,6 +75,18 @@ _CAUSAS_SIN_ACTA = (
     ("sin bolsa", CausaSinActa.PAQUETE_SIN_SOBRE),
     ("urna", CausaSinActa.CONTINGENCIA_URNA),
 )
+# TIPO_ACTA as normalized (`_tipo_acta`): a number and up to three letters ("2", "2E", "3RP").
+_TIPO_ACTA = re.compile(r"\d{1,2}[A-Z]{0,3}", re.ASCII)
+# How many keys a message lists before "y N más".
+MAXIMO_LISTADO = 20
+
+
+class Demarcacion(StrEnum):
+    """The ámbito whose boleta an acta prints (B1): the `Ubicacion` field that tells it."""
+
+    MUNICIPIO = "municipio"
+    DISTRITO = "distrito"
+    ENTIDAD = "entidad"
 
 
 class ErrorFormato(ValueError):
@@ -92,11 +124,17 @@ class Fila:
 
     linea: int  # physical line of the file, for messages
     celdas: Mapping[str, str]  # canonical column → cell, without surrounding blanks or apostrophes
-    votos: tuple[Cifra | None, ...]  # published vote cells; None where the cell holds no figure
+    # Published vote cells: a figure, NO_APLICA for `-` / `N/A`, None for an empty or `SIN ACTA`
+    # cell.
+    votos: tuple[Cifra | None, ...]
     anotaciones: frozenset[Anotacion]
     tipo_acta: str  # normalized: upper case, no leading zeros ("02" → "2", "2e" → "2E")
     fechas: Mapping[str, datetime | None]
+    # The acta. Its clave is CLAVE_ACTA, plus the ámbito or the line when the key repeats.
     acta: Acta
+    # What the reader could not make out (an unknown observación, a Sin Acta with no known
+    # cause): the row cannot be fully checked.
+    problemas: tuple[str, ...] = ()
 
     @property
     def clave_acta(self) -> str:
@@ -114,6 +152,20 @@ class BaseResultados:
     columnas: tuple[str, ...]  # canonical row column names, in file order
     columnas_voto: tuple[str, ...]
     filas: tuple[Fila, ...]
+    demarcacion: Demarcacion = Demarcacion.ENTIDAD
+    # (demarcación, TIPO_ACTA) → the vote columns that hold a figure in some row of it: the
+    # contenders its acta prints (B1). Rows with an unknown TIPO_ACTA use the union of their
+    # demarcación.
+    contendientes: Mapping[tuple[int | None, str], frozenset[str]] = field(default_factory=dict)
+    avisos: tuple[str, ...] = ()  # recoverable problems of the file, in Spanish
+    notas: tuple[str, ...] = ()  # how the reader read something unusual but legitimate
+    # Rows whose CLAVE_ACTA repeats in the same ámbito, after the first: the institute's error.
+    repetidas: tuple[Fila, ...] = ()
+
+    def aplican(self, fila: Fila) -> frozenset[str]:
+        """The vote columns printed on the row's acta, as far as the file tells (B1)."""
+        grupo = _grupo(fila.acta.ubicacion, fila.tipo_acta, self.demarcacion)
+        return self.contendientes.get(grupo, frozenset())
 
 
 def normalizar(texto: str) -> str:
@@ -137,6 +189,24 @@ def leer_cifra(texto: str) -> Cifra | None:
     if clave in _SIN_DATO:
         return Lectura.SIN_DATO
     raise ValueError(f"cifra no reconocida: {texto!r}")
+
+
+def leer_voto(texto: str) -> Cifra | None:
+    """A published vote cell: as `leer_cifra`, but NO_APLICA for `-`, `--`, `—`, `N/A` or `NA`
+    (B2: the field is not on that acta). None still means an empty or `SIN ACTA` cell."""
+    if es_no_aplica(texto):
+        return Lectura.NO_APLICA
+    return leer_cifra(texto)
+
+
+def es_no_aplica(texto: str) -> bool:
+    """True when a cell says its field is not on the acta (`-`, `N/A`, …; B2)."""
+    return normalizar(texto.strip().strip("'\"")) in _NO_APLICA
+
+
+def es_sin_acta(texto: str) -> bool:
+    """True for a `SIN ACTA` cell (B3)."""
+    return normalizar(texto) == _SIN_ACTA
 
 
 def leer_entero(texto: str) -> int | None:
@@ -171,19 +241,38 @@ def leer_fecha_hora(texto: str) -> datetime | None:
 
 
 def leer_observaciones(texto: str) -> tuple[frozenset[Anotacion], CausaSinActa | None]:
-    """What a published OBSERVACIONES says, and the Sin Acta cause if it is one (R6)."""
+    """What a published OBSERVACIONES says, and the Sin Acta cause if it is one (R6). Raise
+    ValueError for wording it does not recognize."""
+    anotaciones, causa, problema = _observaciones(texto)
+    if problema is not None:
+        raise ValueError(problema)
+    return anotaciones, causa
+
+
+def _observaciones(
+    texto: str,
+) -> tuple[frozenset[Anotacion], CausaSinActa | None, str | None]:
+    """`leer_observaciones` that keeps what it recognizes and says what it does not."""
     clave = normalizar(texto)
-    if clave.startswith("sin acta"):
+    if clave.startswith(_SIN_ACTA):
         for fragmento, causa in _CAUSAS_SIN_ACTA:
             if fragmento in clave:
-                return frozenset({Anotacion.SIN_ACTA}), causa
-        raise ValueError(f"causa de Sin Acta no reconocida: {texto!r}")
+                return frozenset({Anotacion.SIN_ACTA}), causa, None
+        return frozenset({Anotacion.SIN_ACTA}), None, f"causa de Sin Acta no reconocida: {texto!r}"
     anotaciones = set()
+    desconocidas = []
     for parte in clave.split(","):
-        anotacion = _anotacion(parte.strip())
+        try:
+            anotacion = _anotacion(parte.strip())
+        except ValueError:
+            desconocidas.append(parte.strip())
+            continue
         if anotacion is not None:
             anotaciones.add(anotacion)
-    return frozenset(anotaciones), None
+    problema = None
+    if desconocidas:
+        problema = "observación no reconocida: " + ", ".join(map(repr, desconocidas))
+    return frozenset(anotaciones), None, problema
 
 
 def _anotacion(parte: str) -> Anotacion | None:
@@ -231,8 +320,61 @@ def leer_texto(texto: str) -> BaseResultados:
     linea, nombres = _siguiente(renglones, "los nombres de las columnas")
     columnas = _columnas(nombres, linea)
     columnas_voto = _columnas_voto(columnas, linea)
-    filas = tuple(_fila(linea, celdas, columnas, columnas_voto) for linea, celdas in renglones)
-    return BaseResultados(eleccion, corte, encabezado, columnas, columnas_voto, filas)
+    leidos = [_renglon(linea, celdas, columnas, columnas_voto) for linea, celdas in renglones]
+    demarcacion = demarcacion_de(eleccion, columnas)
+    contendientes = _contendientes(leidos, demarcacion, columnas_voto)
+    identidades = _identidades(leidos)
+    filas = []
+    for leido in leidos:
+        grupo = _grupo(leido.ubicacion, leido.tipo_acta, demarcacion)
+        aplican = contendientes.get(grupo, frozenset())
+        clave = identidades.claves.get(leido.linea, leido.clave)
+        filas.append(leido.fila(clave, aplican, columnas_voto))
+    avisos = (*identidades.avisos, *_avisos_tipo_acta(filas), *_avisos_problemas(filas))
+    por_linea = {f.linea: f for f in filas}
+    return BaseResultados(
+        eleccion,
+        corte,
+        encabezado,
+        columnas,
+        columnas_voto,
+        tuple(filas),
+        demarcacion=demarcacion,
+        contendientes=contendientes,
+        avisos=avisos,
+        notas=identidades.notas,
+        repetidas=tuple(por_linea[n] for n in identidades.repetidas),
+    )
+
+
+def demarcacion_de(eleccion: str, columnas: Sequence[str]) -> Demarcacion:
+    """The ámbito whose boleta an acta prints, from the election's name (line 1): municipio for
+    ayuntamientos, distrito for diputaciones, entidad otherwise (B1). Without the column that
+    tells it, the entidad: every contender is then taken to be printed everywhere."""
+    nombre = normalizar(eleccion)
+    if "ID_MUNICIPIO" in columnas and any(p in nombre for p in _POR_MUNICIPIO):
+        return Demarcacion.MUNICIPIO
+    if "diputa" in nombre and any(c in columnas for c in _DISTRITOS):
+        return Demarcacion.DISTRITO
+    return Demarcacion.ENTIDAD
+
+
+_POR_MUNICIPIO = ("ayuntamiento", "municip", "alcaldi", "regidur", "sindicatura")
+# Distrito columns, the election's own first: a local election's file may list both.
+_DISTRITOS = ("ID_DISTRITO_LOCAL", "ID_DISTRITO", "ID_DISTRITO_FEDERAL")
+
+
+def _grupo(
+    ubicacion: Ubicacion, tipo_acta: str, demarcacion: Demarcacion
+) -> tuple[int | None, str]:
+    """The key of `BaseResultados.contendientes` an acta belongs to."""
+    tipo = tipo_acta if tipo_acta_reconocido(tipo_acta) else ""
+    return getattr(ubicacion, demarcacion.value), tipo
+
+
+def tipo_acta_reconocido(tipo_acta: str) -> bool:
+    """True for a normalized TIPO_ACTA of the usual form: a number and up to three letters."""
+    return bool(_TIPO_ACTA.fullmatch(tipo_acta))
 
 
 def _renglones(texto: str) -> Iterator[tuple[int, list[str]]]:
@@ -317,7 +459,8 @@ def _columnas_voto(columnas: tuple[str, ...], linea: int) -> tuple[str, ...]:
     """Every column after the last identification field and before the first closing one
     (TOTAL_VOTOS_ASENTADO in every file seen): partidos, coaliciones, candidaturas comunes and
     independientes, NO_REGISTRADAS, NULOS."""
-    inicio = max((i + 1 for i, c in enumerate(columnas) if c in IDENTIFICACION), default=0)
+    identificacion = {*IDENTIFICACION, *IDENTIFICACION_LECTURA}
+    inicio = max((i + 1 for i, c in enumerate(columnas) if c in identificacion), default=0)
     fin = min(i for i, c in enumerate(columnas) if c in CIERRE)
     votos = columnas[inicio:fin]
     if not votos:
@@ -325,49 +468,221 @@ def _columnas_voto(columnas: tuple[str, ...], linea: int) -> tuple[str, ...]:
     return votos
 
 
-def _fila(
+@dataclass(frozen=True, slots=True)
+class _Leido:
+    """A data row as parsed, before the whole file tells its contenders and identity."""
+
+    linea: int
+    celdas: Mapping[str, str]
+    votos: tuple[Cifra | None, ...]
+    anotaciones: frozenset[Anotacion]
+    causa: CausaSinActa | None
+    problemas: tuple[str, ...]
+    fechas: Mapping[str, datetime | None]
+    tipo_acta: str
+    registro: Registro
+    ubicacion: Ubicacion
+
+    @property
+    def clave(self) -> str:
+        clave = self.celdas["CLAVE_ACTA"]
+        # Fuera de catálogo rows usually carry `-` as key; the line tells them apart.
+        return f"línea {self.linea}" if normalizar(clave) in _SIN_VALOR else clave
+
+    def fila(self, clave: str, aplican: frozenset[str], columnas_voto: Sequence[str]) -> Fila:
+        celdas = self.celdas
+        votos: tuple[Cifra, ...] = ()
+        if self.registro is Registro.CAPTURADA:
+            # A cell with no figure is no aplica where the column is not a contender of the
+            # acta's demarcación and type (B2), and a field with nothing written (R3) elsewhere.
+            votos = tuple(
+                (Lectura.SIN_DATO if columna in aplican else Lectura.NO_APLICA)
+                if cifra is None
+                else cifra
+                for cifra, columna in zip(self.votos, columnas_voto, strict=True)
+            )
+        tipo_casilla = celdas["TIPO_CASILLA"].upper()
+        acta = Acta(
+            clave=clave,
+            registro=self.registro,
+            votos=votos,
+            tipo_casilla="" if normalizar(tipo_casilla) in _SIN_VALOR else tipo_casilla,
+            lista_nominal=leer_entero(celdas["LISTA_NOMINAL"]) or 0,
+            representantes_pp_ci=leer_entero(celdas["REPRESENTANTES_PP_CI"]) or 0,
+            rep_votaron=leer_cifra(celdas.get("TOTAL_REP_PARTIDO_CI_VOTARON", "")),
+            causa_sin_acta=self.causa,
+            ubicacion=self.ubicacion,
+        )
+        return Fila(
+            self.linea,
+            celdas,
+            self.votos,
+            self.anotaciones,
+            self.tipo_acta,
+            self.fechas,
+            acta,
+            self.problemas,
+        )
+
+
+def _renglon(
     linea: int, celdas: list[str], columnas: tuple[str, ...], columnas_voto: tuple[str, ...]
-) -> Fila:
+) -> _Leido:
     celdas = _sin_vacias_al_final(celdas, len(columnas), linea)
     limpias = {c: v.strip().strip("'").strip() for c, v in zip(columnas, celdas, strict=True)}
+    anotaciones, causa, problema = _observaciones(limpias["OBSERVACIONES"])
     try:
-        votos = tuple(leer_cifra(limpias[c]) for c in columnas_voto)
-        anotaciones, causa = leer_observaciones(limpias["OBSERVACIONES"])
+        votos = tuple(leer_voto(limpias[c]) for c in columnas_voto)
         fechas = {c: leer_fecha_hora(limpias[c]) for c in COLUMNAS_FECHA if c in limpias}
-        acta = _acta(linea, limpias, votos, anotaciones, causa)
+        registro = _registro(anotaciones, limpias["CONTABILIZADA"])
+        # Figures the acta needs: an unreadable one is a malformed file, not a recoverable row.
+        for columna in ("LISTA_NOMINAL", "REPRESENTANTES_PP_CI", "TOTAL_REP_PARTIDO_CI_VOTARON"):
+            leer_cifra(limpias.get(columna, ""))
     except ValueError as exc:
         raise ErrorFormato(f"línea {linea}: {exc}") from None
     tipo_acta = limpias.get("TIPO_ACTA", "").upper()
-    tipo_acta = "" if tipo_acta in _SIN_VALOR else tipo_acta.lstrip("0") or "0"
-    return Fila(linea, limpias, votos, anotaciones, tipo_acta, fechas, acta)
-
-
-def _acta(
-    linea: int,
-    celdas: Mapping[str, str],
-    votos: tuple[Cifra | None, ...],
-    anotaciones: frozenset[Anotacion],
-    causa: CausaSinActa | None,
-) -> Acta:
-    registro = _registro(anotaciones, celdas["CONTABILIZADA"])
-    clave = celdas["CLAVE_ACTA"]
-    if normalizar(clave) in _SIN_VALOR:
-        # Fuera de catálogo rows usually carry `-` as key; the line tells them apart.
-        clave = f"línea {linea}"
-    capturada = registro is Registro.CAPTURADA
-    tipo_casilla = celdas["TIPO_CASILLA"].upper()
-    return Acta(
-        clave=clave,
-        registro=registro,
-        # A captured acta's empty cell is a field with nothing written (R3).
-        votos=tuple(Lectura.SIN_DATO if v is None else v for v in votos) if capturada else (),
-        tipo_casilla="" if tipo_casilla in _SIN_VALOR else tipo_casilla,
-        lista_nominal=leer_entero(celdas["LISTA_NOMINAL"]) or 0,
-        representantes_pp_ci=leer_entero(celdas["REPRESENTANTES_PP_CI"]) or 0,
-        rep_votaron=leer_cifra(celdas.get("TOTAL_REP_PARTIDO_CI_VOTARON", "")),
-        causa_sin_acta=causa,
-        ubicacion=_ubicacion(celdas),
+    tipo_acta = "" if normalizar(tipo_acta) in _SIN_VALOR else tipo_acta.lstrip("0") or "0"
+    return _Leido(
+        linea,
+        limpias,
+        votos,
+        anotaciones,
+        causa,
+        () if problema is None else (problema,),
+        fechas,
+        tipo_acta,
+        registro,
+        _ubicacion(limpias),
     )
+
+
+def _contendientes(
+    leidos: Iterable[_Leido], demarcacion: Demarcacion, columnas_voto: Sequence[str]
+) -> dict[tuple[int | None, str], frozenset[str]]:
+    """Per (demarcación, TIPO_ACTA): the vote columns some row of it holds a figure in (a
+    number, `Ilegible` or `Sin dato`). Key (demarcación, "") holds the union of its types, for
+    rows whose TIPO_ACTA is unknown or missing. Fuera de catálogo rows tell nothing."""
+    grupos: defaultdict[tuple[int | None, str], set[str]] = defaultdict(set)
+    for leido in leidos:
+        if leido.registro is Registro.FUERA_CATALOGO:
+            continue
+        con_cifra = {
+            columna
+            for columna, cifra in zip(columnas_voto, leido.votos, strict=True)
+            if cifra is not None and cifra is not Lectura.NO_APLICA
+        }
+        grupo = _grupo(leido.ubicacion, leido.tipo_acta, demarcacion)
+        grupos[grupo] |= con_cifra
+        grupos[(grupo[0], "")] |= con_cifra
+    return {grupo: frozenset(columnas) for grupo, columnas in grupos.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class _Identidades:
+    claves: Mapping[int, str]  # line → the acta's clave, where CLAVE_ACTA alone is not enough
+    notas: tuple[str, ...]
+    avisos: tuple[str, ...]
+    repetidas: tuple[int, ...]  # lines of rows repeating a key in the same ámbito, after the first
+
+
+_NIVELES = ("entidad", "distrito", "municipio")
+
+
+def _ambito(ubicacion: Ubicacion) -> tuple[int | None, int | None, int | None]:
+    return ubicacion.entidad, ubicacion.distrito, ubicacion.municipio
+
+
+def _identidades(leidos: Iterable[_Leido]) -> _Identidades:
+    """B4, B5: a CLAVE_ACTA repeated in different ámbitos (voto anticipado, a sección split
+    between municipios) names one acta per ámbito; repeated in the same ámbito it is the
+    institute's error (C10 published under the C01 key): a warning, and each row is named by its
+    line."""
+    por_clave: defaultdict[str, list[_Leido]] = defaultdict(list)
+    for leido in leidos:
+        if leido.registro is not Registro.FUERA_CATALOGO:
+            por_clave[leido.clave].append(leido)
+    claves: dict[int, str] = {}
+    legitimas: list[str] = []
+    erroneas: list[str] = []
+    repetidas: list[int] = []
+    for clave, grupo in por_clave.items():
+        if len(grupo) < 2:
+            continue
+        ambitos = [_ambito(leido.ubicacion) for leido in grupo]
+        vistos: set[tuple[int | None, ...]] = set()
+        for leido, ambito in zip(grupo, ambitos, strict=True):
+            if ambito in vistos:
+                repetidas.append(leido.linea)
+            vistos.add(ambito)
+        if len(vistos) < len(grupo):
+            for leido in grupo:
+                claves[leido.linea] = f"{clave} (línea {leido.linea})"
+            erroneas.append(f"{clave} (líneas {_y(str(leido.linea) for leido in grupo)})")
+            continue
+        niveles = [i for i in range(3) if len({a[i] for a in ambitos}) > 1]
+        for leido, ambito in zip(grupo, ambitos, strict=True):
+            donde = ", ".join(f"{_NIVELES[i]} {_o_na(ambito[i])}" for i in niveles)
+            claves[leido.linea] = f"{clave} ({donde})"
+        if len(niveles) == 1:
+            i = niveles[0]
+            legitimas.append(f"{clave} ({_NIVELES[i]}s {_y(_o_na(a[i]) for a in ambitos)})")
+        else:
+            legitimas.append(f"{clave} ({'; '.join(claves[leido.linea] for leido in grupo)})")
+    notas: tuple[str, ...] = ()
+    if legitimas:
+        notas = (
+            f"{len(legitimas)} CLAVE_ACTA repetidas en ámbitos distintos (voto anticipado: un"
+            " acta por municipio o distrito; o sección dividida entre municipios): cada fila es"
+            " un acta, que se nombra con su clave y su ámbito: " + listado(legitimas),
+        )
+    avisos: tuple[str, ...] = ()
+    if erroneas:
+        avisos = (
+            f"{len(erroneas)} CLAVE_ACTA repetidas en el mismo ámbito (error del instituto; por"
+            " ejemplo, contiguas C10 y siguientes publicadas con la clave de la C1): se cuentan"
+            " todas las filas y cada una se nombra con su línea: " + listado(erroneas),
+        )
+    return _Identidades(claves, notas, avisos, tuple(repetidas))
+
+
+def _avisos_tipo_acta(filas: Iterable[Fila]) -> Iterable[str]:
+    por_valor: defaultdict[str, list[str]] = defaultdict(list)
+    for fila in filas:
+        if fila.acta.registro is Registro.FUERA_CATALOGO or tipo_acta_reconocido(fila.tipo_acta):
+            continue
+        por_valor[fila.celdas.get("TIPO_ACTA", "") or "(vacío)"].append(fila.acta.clave)
+    if por_valor:
+        n = sum(map(len, por_valor.values()))
+        valores = "; ".join(f"{valor!r}: {listado(c)}" for valor, c in sorted(por_valor.items()))
+        yield (
+            f"TIPO_ACTA no reconocido en {n} filas (se verifican con los contendientes de toda su"
+            f" demarcación): {valores}"
+        )
+
+
+def _avisos_problemas(filas: Iterable[Fila]) -> Iterable[str]:
+    por_problema: defaultdict[str, list[str]] = defaultdict(list)
+    for fila in filas:
+        for problema in fila.problemas:
+            por_problema[problema].append(fila.acta.clave)
+    for problema, claves in por_problema.items():
+        yield f"{problema} en {len(claves)} filas, que quedan no verificables: {listado(claves)}"
+
+
+def listado(elementos: Sequence[str], maximo: int = MAXIMO_LISTADO) -> str:
+    """Comma-separated, at most `maximo` of them and then "y N más"."""
+    if len(elementos) <= maximo:
+        return ", ".join(elementos)
+    return f"{', '.join(elementos[:maximo])} y {len(elementos) - maximo} más"
+
+
+def _y(elementos: Iterable[str]) -> str:
+    lista = list(elementos)
+    return lista[0] if len(lista) == 1 else f"{', '.join(lista[:-1])} y {lista[-1]}"
+
+
+def _o_na(valor: int | None) -> str:
+    return "N/A" if valor is None else str(valor)
 
 
 def _registro(anotaciones: frozenset[Anotacion], contabilizada: str) -> Registro:
@@ -394,7 +709,7 @@ def _ubicacion(celdas: Mapping[str, str]) -> Ubicacion:
     return Ubicacion(
         entidad=numero("ID_ENTIDAD"),
         # A local election's file may list both distritos; the local one is its own.
-        distrito=numero("ID_DISTRITO_LOCAL", "ID_DISTRITO_FEDERAL"),
+        distrito=numero(*_DISTRITOS),
         municipio=numero("ID_MUNICIPIO"),
         seccion=numero("SECCION"),
         casilla=None if normalizar(casilla) in _SIN_VALOR else casilla,

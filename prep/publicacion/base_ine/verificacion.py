@@ -11,6 +11,11 @@ Where institutes apply a rule differently (docs/reglas.md, «Bases reales y desv
 observadas»), the variant is detected from the file
 and said, and mapped to a `ConfiguracionReglas` setting when there is one.
 
+An institute's error is never masked (B6): a row whose OBSERVACIONES cannot be checked against
+its cells is *no verificable*, not in agreement; a row whose TOTAL_VOTOS_CALCULADO is not the sum
+of its cells is in disagreement; and when the header does not follow from the rows, the rows that
+explain the difference are named (`Verificacion.causas`).
+
 Pure Python: no Django import.
 """
 
@@ -27,12 +32,15 @@ from prep.publicacion.base_ine.lectura import (
     BaseResultados,
     ErrorFormato,
     Fila,
+    es_no_aplica,
+    es_sin_acta,
     leer_cifra,
     leer_entero,
     leer_porcentaje,
-    normalizar,
+    listado,
+    tipo_acta_reconocido,
 )
-from prep.reglas.acta import Acta, Registro
+from prep.reglas.acta import Acta, Registro, TipoCasilla
 from prep.reglas.agregacion import Totales
 from prep.reglas.cifras import Lectura, es_numero
 from prep.reglas.configuracion import (
@@ -78,6 +86,24 @@ ILEGIBLE_NO_VISIBLE = (
     "OBSERVACIONES no verificable: dice 'ilegible o sin dato' pero ninguna celda de votos"
     " publicada lo muestra (el campo puede no ser de votos o publicarse como número)"
 )
+NO_RECONOCIDA = (
+    "OBSERVACIONES no reconocida: no se sabe qué regla aplicó el instituto (ver los avisos)"
+)
+SIN_ACTA_EN_CELDAS = (
+    "celdas 'SIN ACTA' en una fila que no se publica como Sin Acta: no se sabe qué cifras tiene"
+)
+# Header figures a row can change, in header order (the percentages follow from them).
+CUENTAS = (
+    "ACTAS_ESPERADAS",
+    "ACTAS_REGISTRADAS",
+    "ACTAS_FUERA_CATALOGO",
+    "ACTAS_CAPTURADAS",
+    "ACTAS_CONTABILIZADAS",
+    "ACTAS_NO_CONTABILIZADAS",
+    "LISTA_NOMINAL_ACTAS_CONTABILIZADAS",
+    "TOTAL_VOTOS_C_CS",
+    "TOTAL_VOTOS_S_CS",
+)
 
 
 class Participacion(StrEnum):
@@ -97,10 +123,11 @@ class Convenciones:
     fuera_catalogo: tuple[str, ...]  # CONTABILIZADA values of fuera de catálogo rows
     actas_no_listadas: int  # ACTAS_ESPERADAS minus catalog rows
     config: ConfiguracionReglas
+    contendientes: str = ""  # how the contenders were inferred from the file, in Spanish
 
     def descripcion(self) -> list[str]:
         """One Spanish line per convention."""
-        return [
+        lineas = [
             self._participacion(),
             self._inconsistencias(),
             "celdas de votos: el archivo escribe 'Ilegible' / 'Sin dato'"
@@ -112,6 +139,9 @@ class Convenciones:
             if self.actas_no_listadas
             else "el archivo lista todas las actas esperadas",
         ]
+        if self.contendientes:
+            lineas.append(self.contendientes)
+        return lineas
 
     def _participacion(self) -> str:
         if self.participacion is not None:
@@ -162,6 +192,10 @@ class Verificacion:
     # they do not (or there is nothing to account for).
     explicacion: tuple[str, ...]
     revisiones: tuple[RevisionFila, ...]
+    # Recoverable problems of the file (repeated keys, unknown TIPO_ACTA or OBSERVACIONES).
+    avisos: tuple[str, ...] = ()
+    # When the header disagrees: which rows explain the difference (B6); empty otherwise.
+    causas: tuple[str, ...] = ()
 
     @property
     def encabezado_coincide(self) -> bool:
@@ -179,6 +213,22 @@ class Verificacion:
         """Rows not fully checkable, by reason."""
         return Counter(r.no_verificable for r in self.revisiones if r.no_verificable)
 
+    @property
+    def filas_no_verificables(self) -> tuple[RevisionFila, ...]:
+        """Rows not fully checkable, in file order."""
+        return tuple(r for r in self.revisiones if r.no_verificable)
+
+    @property
+    def totales_distintos(self) -> tuple[tuple[RevisionFila, Diferencia], ...]:
+        """Rows whose published TOTAL_VOTOS_CALCULADO is a number other than the sum of their
+        cells (R9), with that difference (`esperado` is the sum)."""
+        return tuple(
+            (r, d)
+            for r in self.revisiones
+            for d in r.diferencias
+            if d.campo == "TOTAL_VOTOS_CALCULADO" and d.esperado.isdigit()
+        )
+
 
 def verificar(base: BaseResultados) -> Verificacion:
     """Check the header and every row of a results database."""
@@ -193,24 +243,51 @@ def verificar(base: BaseResultados) -> Verificacion:
     convenciones = Convenciones(
         participacion=_detectar_participacion(publicado),
         inconsistencias=inconsistencias,
-        escribe_ilegibles=any(isinstance(v, Lectura) for f in base.filas for v in f.votos),
+        escribe_ilegibles=any(
+            v is Lectura.ILEGIBLE or v is Lectura.SIN_DATO for f in base.filas for v in f.votos
+        ),
         fuera_catalogo=_marcas_fuera_de_catalogo(base.filas),
         actas_no_listadas=no_listadas,
         config=config,
+        contendientes=_descripcion_contendientes(base),
     )
     totales = totales_publicados(base, config)
     diferencias = _comparar(publicado, _recalculado(totales, convenciones.participacion))
     explicacion: tuple[str, ...] = ()
     if diferencias and no_listadas:
         explicacion = _explicar_no_listadas(publicado, totales, convenciones)
+    revisiones = tuple(revisar_fila(f, convenciones, base.columnas_voto) for f in base.filas)
+    causas: tuple[str, ...] = ()
+    if diferencias and not explicacion:
+        causas = explicar_por_filas(base, publicado, totales, revisiones, config)
     return Verificacion(
         base=base,
         convenciones=convenciones,
-        notas=tuple(_notas_de_formato(base.encabezado)),
+        notas=(*base.notas, *_notas_de_formato(base.encabezado)),
         diferencias_encabezado=tuple(diferencias),
         explicacion=explicacion,
-        revisiones=tuple(revisar_fila(f, convenciones, base.columnas_voto) for f in base.filas),
+        revisiones=revisiones,
+        avisos=base.avisos,
+        causas=causas,
     )
+
+
+def _descripcion_contendientes(base: BaseResultados) -> str:
+    """Which vote columns the file shows not to apply where (B1), in one Spanish line."""
+    grupos = {g: c for g, c in base.contendientes.items() if tipo_acta_reconocido(g[1])}
+    if not grupos:  # no usable TIPO_ACTA: by demarcación only
+        grupos = dict(base.contendientes)
+    if not grupos:
+        return ""
+    ausentes = Counter(c for columnas in grupos.values() for c in base.columnas_voto if c not in columnas)
+    inicio = (
+        f"contendientes por {base.demarcacion.value} y TIPO_ACTA, inferidos de las celdas con"
+        f" cifra ({len(grupos)} {'grupo' if len(grupos) == 1 else 'grupos'})"
+    )
+    if not ausentes:
+        return f"{inicio}: todas las columnas de votos aplican en todos"
+    detalle = [f"{c} no aplica en {n}" for c, n in ausentes.items()]
+    return f"{inicio}: {listado(detalle, 8)}"
 
 
 def _marcas_fuera_de_catalogo(filas: Iterable[Fila]) -> tuple[str, ...]:
