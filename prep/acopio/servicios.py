@@ -167,7 +167,7 @@ def _acta_de(actor: Actor, ident: Identificacion, momento) -> Acta:
             ident.eleccion, ident.clave, momento=momento, actor=actor
         )
         return Acta.objects.select_for_update().get(pk=acta.pk)
-    exigir_alcance(actor, ident.esperada.casilla.seccion, _("el acta %(c)s") % {"c": ident.clave})
+    exigir_alcance(actor, ident.esperada.casilla, _("el acta %(c)s") % {"c": ident.clave})
     return acta_bloqueada(ident.esperada)
 
 

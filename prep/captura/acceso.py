@@ -13,7 +13,7 @@ from prep.cuentas.identidad import Actor
 from prep.cuentas.permisos import Permiso
 from prep.errores import Codigo, ErrorDeDominio, SinPermiso
 
-_SECCION = "acta_esperada__casilla__seccion"
+_CASILLA = "acta_esperada__casilla"
 
 
 def exigir(actor: Actor | None, permiso: Permiso, acta: Acta | None = None) -> Actor:
@@ -31,15 +31,13 @@ def exigir(actor: Actor | None, permiso: Permiso, acta: Acta | None = None) -> A
                 Codigo.ACTA_FUERA_DE_CATALOGO,
             )
         esperada = acta.acta_esperada
-        exigir_alcance(
-            actor, esperada.casilla.seccion, _("el acta %(clave)s") % {"clave": esperada.clave}
-        )
+        exigir_alcance(actor, esperada.casilla, _("el acta %(clave)s") % {"clave": esperada.clave})
     return actor
 
 
 def filtro_alcance(actor: Actor) -> Q:
     """The actas in the actor's centro's scope, as a filter on actas."""
-    return alcance.filtro_alcance(actor.centro, _SECCION)
+    return alcance.filtro_alcance(actor.centro, _CASILLA)
 
 
 def obtener_acta(pk: int, *, bloquear: bool = False) -> Acta:

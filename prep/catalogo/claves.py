@@ -84,7 +84,7 @@ def _partes(forma: re.Pattern, clave: str, nombre: str) -> PartesClave:
         raise ValueError(f"no tiene la forma de una {nombre}: {clave!r}")
     entidad, seccion, tipo, numero, ext_contigua, *resto = partes.groups()
     *tipo_acta, ambito, numero_ambito = resto
-    ambitos = {"M": None, "DL": None, "DF": None}
+    ambitos: dict[str, int | None] = {"M": None, "DL": None, "DF": None}
     if ambito:
         ambitos[ambito] = int(numero_ambito)
     return PartesClave(

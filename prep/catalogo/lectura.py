@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import Model
@@ -706,7 +706,7 @@ def _casilla(r: _Revision, fila: Fila, columna_tipo: str) -> ClaveCasilla | None
         return None
     if not sin_seccion:
         ambito = [0, 0, 0]
-    return entidad, seccion, tipo, numero, ext, *ambito
+    return cast(ClaveCasilla, (entidad, seccion, tipo, numero, ext, *ambito))
 
 
 def _casillas(r: _Revision) -> list[DatosCasilla]:
@@ -794,7 +794,7 @@ def _elecciones(r: _Revision) -> list[DatosEleccion]:
                     prevalece,
                     representantes,
                     inconsistencias,
-                    no_aplica,
+                    cast(str, no_aplica),
                     participacion == "SI",
                 )
             )
@@ -840,13 +840,13 @@ def _coaliciones(
         eleccion = _eleccion(r, fila)
         nombre = r.texto(fila, "nombre", _largo(Coalicion, "nombre"))
         partidos = _siglas(r, fila, tipos_partido, Partido.Tipo.PARTIDO)
-        tipo = r.opcion(fila, "tipo", _TIPOS_COALICION, defecto=Coalicion.Tipo.COALICION.value)
+        tipo = r.opcion(fila, "tipo", _TIPOS_COALICION, defecto=_TIPOS_COALICION[0])
         if len(partidos) < 2:
             r.error(fila, "partidos", _("una coalición necesita al menos dos partidos"))
         if eleccion is not None and nombre is not None:
             r.registrar((eleccion, nombre), fila, "nombre")
             miembros.setdefault((eleccion, nombre), frozenset(partidos))
-        if r.fila_correcta():
+        if r.fila_correcta() and tipo is not None:
             datos.append(DatosCoalicion(eleccion, nombre, partidos, tipo))
     return datos, miembros
 
@@ -973,7 +973,7 @@ def _actas_esperadas(r: _Revision, elecciones: list[DatosEleccion]) -> list[Dato
             r.existe("casillas.csv", casilla, fila, "numero")
             if eleccion is not None and acta is not None:
                 r.registrar((eleccion, casilla, acta), fila, "tipo_acta")
-        if r.fila_correcta():
+        if r.fila_correcta() and casilla is not None:
             datos.append(DatosActaEsperada(eleccion, casilla, acta))
     return datos
 
@@ -987,14 +987,14 @@ def _ambito(r: _Revision, fila: Fila, eleccion: str | None) -> tuple[int, str, i
     if ambito == Ambito.ENTIDAD and numero:
         r.error(fila, "numero", _("debe quedar vacío cuando el ámbito es ENTIDAD"))
     elif ambito in (Ambito.DISTRITO, Ambito.MUNICIPIO) and numero == 0:
-        motivo = _("falta el número del %(ambito)s") % {"ambito": ambito.lower()}
+        motivo = _("falta el número del %(ambito)s") % {"ambito": str(ambito).lower()}
         r.error(fila, "numero", motivo)
     elif entidad is not None and numero:
         if ambito == Ambito.MUNICIPIO:
             r.existe("municipios.csv", (entidad, numero), fila, "numero")
         elif eleccion is not None:
-            tipo = Distrito.Tipo.FEDERAL if es_federal(eleccion) else Distrito.Tipo.LOCAL
-            r.existe("distritos.csv", (entidad, tipo.value, numero), fila, "numero")
+            tipo = "FEDERAL" if es_federal(eleccion) else "LOCAL"
+            r.existe("distritos.csv", (entidad, tipo, numero), fila, "numero")
     if entidad is None or ambito is None or numero is None:
         return None
     return entidad, ambito, numero
@@ -1017,7 +1017,7 @@ def _boletas(
             _revisar_boleta(r, fila, eleccion, claves, por_eleccion.get(eleccion, {}))
         if eleccion is not None and ambito is not None and tipo_acta is not None:
             r.registrar((eleccion, *ambito, tipo_acta), fila, "ambito")
-        if r.fila_correcta():
+        if r.fila_correcta() and eleccion and ambito and tipo_acta is not None:
             datos.append(DatosBoleta(eleccion, *ambito, tipo_acta, claves))
     return datos
 
@@ -1101,9 +1101,9 @@ def _candidaturas(
                         "columna",
                         motivo % {"ambito": _nombre_ambito(ambito), "clave": columna},
                     )
-        if None not in (eleccion, ambito, columna):
+        if eleccion is not None and ambito is not None and columna is not None:
             r.registrar((eleccion, *ambito, columna), fila, "columna")
-        if r.fila_correcta():
+        if r.fila_correcta() and eleccion and ambito and columna and nombre:
             datos.append(DatosCandidatura(eleccion, *ambito, columna, nombre))
     return datos
 
@@ -1129,7 +1129,9 @@ def _revisar_cobertura(
         entidad, seccion, _tipo, _n, _e, municipio, local, federal = acta.casilla
         if seccion:
             s = geografia[(entidad, seccion)]
-            municipio, local, federal = s.municipio, s.distrito_local, s.distrito_federal
+            municipio = s.municipio or 0
+            local = s.distrito_local or 0
+            federal = s.distrito_federal or 0
         distrito = federal if es_federal(acta.eleccion) else local
         if forma.buscar(acta.tipo_acta, entidad, distrito or None, municipio or None) is None:
             ambito = (

@@ -6,7 +6,7 @@ The web layer checks the role at the door (`prep.web.paginas.requiere_permiso`,
 with the centro's scope: the door keeps the wrong role out, the service the wrong acta.
 """
 
-from prep.catalogo.models import Seccion
+from prep.catalogo.models import Casilla
 from prep.cuentas.alcance import en_alcance
 from prep.cuentas.identidad import Actor
 from prep.cuentas.permisos import Permiso
@@ -42,12 +42,12 @@ def exigir(actor: Actor, permiso: Permiso) -> None:
         raise SinPermiso(negativa(actor, permiso))
 
 
-def exigir_alcance(actor: Actor, seccion: Seccion, que: str) -> None:
-    """Raise SinPermiso unless the sección lies in the actor's centro's scope.
+def exigir_alcance(actor: Actor, casilla: Casilla, que: str) -> None:
+    """Raise SinPermiso unless the casilla lies in the actor's centro's scope.
 
     `que` names the object in the message, e.g. "el acta 040001B01005".
     """
-    if not en_alcance(actor.centro, seccion):
+    if not en_alcance(actor.centro, casilla):
         raise SinPermiso(
             f"{que} pertenece a un distrito que no atiende el centro {actor.centro.clave}"
         )

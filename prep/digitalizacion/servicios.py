@@ -110,7 +110,7 @@ def _destino(textos: list[str], actor: Actor) -> tuple[ActaEsperada | None, str]
             "clave": lectura.clave
         }
     esperada = actas[0]
-    if not en_alcance(actor.centro, esperada.casilla.seccion):
+    if not en_alcance(actor.centro, esperada.casilla):
         # Not linked: a device may only feed its centro's actas. The image waits, visible, in
         # its centro's queue; a person decides what it is.
         return None, _("el acta %(clave)s no corresponde al centro %(centro)s") % {
@@ -306,7 +306,7 @@ def clasificar(
             Codigo.ELECCION_REQUERIDA,
         )
     esperada = actas[0]
-    exigir_alcance(actor, esperada.casilla.seccion, _("el acta %(c)s") % {"c": esperada.clave})
+    exigir_alcance(actor, esperada.casilla, _("el acta %(c)s") % {"c": esperada.clave})
     with transaction.atomic():
         imagen = Imagen.objects.select_for_update().get(pk=imagen.pk)
         if imagen.estado == Imagen.Estado.CLASIFICADA:
@@ -342,7 +342,7 @@ def puede_ver(actor: Actor, imagen: Imagen) -> bool:
         return False
     if imagen.acta_id is None:
         return _en_cola_del_actor(imagen, actor)
-    return en_alcance(actor.centro, imagen.acta.acta_esperada.casilla.seccion)
+    return en_alcance(actor.centro, imagen.acta.acta_esperada.casilla)
 
 
 def imagen_visible(sha256: str, actor: Actor) -> Imagen:

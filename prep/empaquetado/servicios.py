@@ -70,7 +70,7 @@ def _problema(actor: Actor, acta: Acta | None, paquete: str) -> str | None:
     if acta is None:
         return _("no hay registro de esta acta: regístrela en acopio primero")
     esperada = acta.acta_esperada
-    if esperada is not None and not en_alcance(actor.centro, esperada.casilla.seccion):
+    if esperada is not None and not en_alcance(actor.centro, esperada.casilla):
         return _("pertenece a un distrito que no atiende el centro %(c)s") % {
             "c": actor.centro.clave
         }

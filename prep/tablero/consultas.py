@@ -12,14 +12,14 @@ from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet
 
 from prep.acopio.models import Acopio
 from prep.actas.models import Acta
-from prep.catalogo.models import ActaEsperada, Seccion
+from prep.catalogo.models import ActaEsperada, Casilla
 from prep.cuentas.alcance import distritos_de, filtro_alcance, sirve
 from prep.cuentas.identidad import Actor
 from prep.cuentas.models import Centro
 from prep.digitalizacion.models import Imagen
 
 E = Acta.Estado
-_SECCION = "acta_esperada__casilla__seccion"
+_CASILLA = "acta_esperada__casilla"
 # The life cycle in the order the tablero shows it.
 ORDEN_ESTADOS = (
     E.ESPERADA,
@@ -104,30 +104,30 @@ class Tablero:
         return sum(self.por_estado.values())
 
 
-def _secciones(centro: Centro) -> QuerySet | None:
-    """The secciones the centro serves (None: all), as a subquery."""
+def _casillas(centro: Centro) -> QuerySet | None:
+    """The casillas the centro serves (None: all), as a subquery."""
     if distritos_de(centro) is None:
         return None
-    return Seccion.objects.filter(filtro_alcance(centro)).values("pk")
+    return Casilla.objects.filter(filtro_alcance(centro)).values("pk")
 
 
 def _filtro_actas(centro: Centro | None) -> Q:
-    """The actas the centro serves: those of its secciones, plus those fuera de catálogo that
-    reached it (they have no sección). Written as subqueries on indexed keys, so a centro's
+    """The actas the centro serves: those of its casillas, plus those fuera de catálogo that
+    reached it (they have no casilla). Written as subqueries on indexed keys, so a centro's
     figures cost in proportion to its own actas."""
     if centro is None:
         return Q()
     fuera = Acopio.objects.filter(centro=centro, acta__acta_esperada__isnull=True).values("acta")
-    secciones = _secciones(centro)
-    if secciones is None:
+    casillas = _casillas(centro)
+    if casillas is None:
         return Q(acta_esperada__isnull=False) | Q(pk__in=fuera)
-    esperadas = ActaEsperada.objects.filter(casilla__seccion__in=secciones).values("pk")
+    esperadas = ActaEsperada.objects.filter(casilla__in=casillas).values("pk")
     return Q(acta_esperada__in=esperadas) | Q(pk__in=fuera)
 
 
 def _filtro_esperadas(centro: Centro | None) -> Q:
-    secciones = _secciones(centro) if centro else None
-    return Q() if secciones is None else Q(casilla__seccion__in=secciones)
+    casillas = _casillas(centro) if centro else None
+    return Q() if casillas is None else Q(casilla__in=casillas)
 
 
 def _conteo(filas) -> dict[str, int]:
@@ -154,16 +154,14 @@ def por_centro(centros: list[Centro]) -> list[FilaCentro]:
     por_par: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     actas = (
         Acta.objects.filter(acta_esperada__isnull=False)
-        .values_list(f"{_SECCION}__distrito_federal", f"{_SECCION}__distrito_local", "estado")
+        .values_list(f"{_CASILLA}__distrito_federal", f"{_CASILLA}__distrito_local", "estado")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for federal, local, estado, n in actas:
         por_par[federal, local][estado] += n
     esperadas = (
-        ActaEsperada.objects.values_list(
-            "casilla__seccion__distrito_federal", "casilla__seccion__distrito_local"
-        )
+        ActaEsperada.objects.values_list("casilla__distrito_federal", "casilla__distrito_local")
         .annotate(n=Count("pk"), registradas=Count("acta"))
         .order_by()
     )
