@@ -121,6 +121,15 @@ class ActaFactory(factory.django.DjangoModelFactory):
 CONTRASENA = "una contraseña larga de prueba"
 
 
+class MunicipioFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = catalogo.Municipio
+
+    entidad = factory.SubFactory(EntidadFactory)
+    numero = factory.Sequence(lambda n: n + 1)
+    nombre = factory.Sequence(lambda n: f"MUNICIPIO {n}")
+
+
 class DistritoFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = catalogo.Distrito

@@ -107,6 +107,17 @@ def identificar(
             Codigo.CLAVE_INVALIDA,
         ) from None
     actas = actas_con_clave(clave, eleccion)
+    if len({a.eleccion_id for a in actas}) == 1 and len(actas) > 1:
+        # B4: the published key of the voto anticipado actas is shared by every ámbito.
+        raise _invalido(
+            _(
+                "la clave %(c)s es la que comparten las actas de voto anticipado de varios"
+                " municipios o distritos: teclee la clave propia del acta, que termina con su"
+                " ámbito (por ejemplo %(ejemplo)s)"
+            )
+            % {"c": clave, "ejemplo": actas[0].clave},
+            Codigo.ELECCION_AMBIGUA,
+        )
     if len(actas) > 1:
         raise _invalido(
             _("la clave %(c)s corresponde a actas de varias elecciones: indique la elección")

@@ -2,8 +2,9 @@
 
 An ayuntamientos acta prints its municipio's contenders, a diputaciones acta its distrito's, and
 the RP acta of a casilla especial only the partidos, no registradas and nulos. An acta takes the
-boleta of its municipio, else of its distrito, else of its entidad (the one of its own tipo de
-acta before one for every tipo); without any, every column of its election. Fields outside the
+boleta of its own tipo de acta from its municipio, else its distrito, else its entidad; failing
+that, the boleta for every tipo in the same order; without any, every column of its election.
+(So one entidad-wide boleta of the RP acta covers the casillas especiales of every distrito.) Fields outside the
 boleta are *no aplica* (B2).
 
 Pure Python (no Django): the catálogo's validation, the phases' queries and the generator share
@@ -39,13 +40,12 @@ class Boletas:
     ) -> Forma | None:
         """The boleta of an acta of this tipo in this entidad, distrito (the election's kind:
         federal or local) and municipio; None when no boleta applies."""
-        for ambito, numero in ((MUNICIPIO, municipio), (DISTRITO, distrito), (ENTIDAD, 0)):
-            if numero is None:
-                continue
-            for tipo in (tipo_acta, ""):
-                forma = self.formas.get((tipo, entidad, ambito, numero))
-                if forma is not None:
-                    return forma
+        for tipo in (tipo_acta, ""):
+            for ambito, numero in ((MUNICIPIO, municipio), (DISTRITO, distrito), (ENTIDAD, 0)):
+                if numero is not None:
+                    forma = self.formas.get((tipo, entidad, ambito, numero))
+                    if forma is not None:
+                        return forma
         return None
 
     def de(

@@ -412,8 +412,7 @@ class Ambito(models.TextChoices):
 class Boleta(models.Model):
     """The vote fields printed on the actas of one ámbito of an election, in acta order (B1):
     one municipio's ayuntamiento acta, one distrito's, or the entidad's. `tipo_acta` empty
-    applies to every tipo de acta there. An acta takes the boleta of its municipio, else of its
-    distrito, else of its entidad; without any, every column of its election."""
+    applies to every tipo de acta there. Which boleta an acta takes: `catalogo.boletas`."""
 
     eleccion = models.ForeignKey(Eleccion, on_delete=models.CASCADE, related_name="boletas")
     entidad = models.ForeignKey(Entidad, on_delete=models.PROTECT, related_name="+")

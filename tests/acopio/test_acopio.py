@@ -21,7 +21,7 @@ from prep.cuentas.models import Rol
 from prep.errores import SinPermiso
 from prep.reglas.acta import CausaSinActa
 from tests.cuentas.ayudas import actor, persona
-from tests.fabricas import ActaEsperadaFactory, EleccionFactory
+from tests.fabricas import ActaEsperadaFactory, EleccionFactory, EntidadFactory, MunicipioFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/acopio/"
@@ -156,6 +156,34 @@ def test_una_clave_ambigua_pide_la_eleccion(cliente, esperada):
     elegida = acopiar(cliente, clave=esperada.clave, confirmacion=esperada.clave, eleccion="GOB")
     assert elegida.status_code == 201
     assert elegida.json()["eleccion"] == "GOB"
+
+
+def test_voto_anticipado_se_acopia_con_su_clave_propia(cliente, eleccion, distrito):
+    """B4: the A actas of two municipios share their published key; the acopio asks for the
+    acta's own key (QR or typed), which names its municipio."""
+    entidad = EntidadFactory()
+    actas = [
+        ActaEsperadaFactory(
+            eleccion=eleccion,
+            casilla__seccion=None,
+            casilla__tipo="A",
+            casilla__entidad=entidad,
+            casilla__municipio=MunicipioFactory(entidad=entidad, numero=n),
+            casilla__distrito_local=distrito,
+        )
+        for n in (1, 2)
+    ]
+    compartida = actas[0].clave_publicada
+    assert compartida == actas[1].clave_publicada == "040000A01005"
+    ambigua = acopiar(cliente, clave=compartida, confirmacion=compartida)
+    assert ambigua.status_code == 422
+    assert "comparten las actas de voto anticipado" in ambigua.json()["mensaje"]
+    assert "040000A01005_M001" in ambigua.json()["mensaje"]
+    assert sin_cambios() == (0, 0, 0)
+    propia = acopiar(cliente, clave="040000A01005_M002", confirmacion="04-0000-A01-005_m002")
+    assert propia.status_code == 201, propia.json()
+    assert Acta.objects.get().acta_esperada == actas[1]
+    assert acopiar(cliente, qr=qr(actas[0])).status_code == 201
 
 
 def test_un_acta_de_otro_distrito_se_rechaza(cliente, ajena):
