@@ -51,3 +51,29 @@ def test_una_cifra_guardada_invalida_no_se_publica_en_silencio():
         _leida(E.VERIFICADA, cifras={**CIFRAS, "votos": {**CIFRAS["votos"], "NULOS": "DOCE"}})
     with pytest.raises(KeyError):
         _leida(E.VERIFICADA, cifras={"votos": {"PAN": 1}})
+
+
+def test_un_campo_que_el_acta_no_imprime_se_lee_no_aplica():
+    """B2: the columns outside the acta's boleta are *no aplica*, whatever the record holds."""
+    cifras = {"votos": {"NULOS": 7, "PAN": 3}}
+    acta = acta_para_reglas(
+        "040001B01005", E.VERIFICADA, cifras, COLUMNAS, "B", 600, 10, impresas=("PAN", "NULOS")
+    )
+    assert acta.votos == (3, Lectura.NO_APLICA, 7)
+
+
+def test_un_campo_impreso_que_falta_o_un_no_aplica_guardado_detiene_la_lectura():
+    """A corrupt record stops the corte: a printed field is never read as *no aplica*."""
+    with pytest.raises(KeyError):
+        acta_para_reglas(
+            "040001B01005",
+            E.VERIFICADA,
+            {"votos": {"NULOS": 7}},
+            COLUMNAS,
+            "B",
+            600,
+            10,
+            impresas=("PAN", "NULOS"),
+        )
+    with pytest.raises(ValueError, match="no aplica"):
+        _leida(E.VERIFICADA, cifras={"votos": {**CIFRAS["votos"], "PAN": "NO_APLICA"}})
