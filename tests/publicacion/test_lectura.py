@@ -16,6 +16,7 @@ from prep.publicacion.base_ine.lectura import (
     leer_fecha_hora,
     leer_observaciones,
     leer_texto,
+    leer_voto,
 )
 from prep.reglas.acta import CausaSinActa, Registro, Ubicacion
 from prep.reglas.cifras import Lectura
@@ -30,7 +31,7 @@ from tests.publicacion.fabricas import (
 )
 from tests.reglas.fabricas import actas
 
-IL, SD = Lectura.ILEGIBLE, Lectura.SIN_DATO
+IL, SD, NA = Lectura.ILEGIBLE, Lectura.SIN_DATO, Lectura.NO_APLICA
 
 
 class TestArchivosReales:
@@ -154,6 +155,26 @@ class TestVariantes:
     def test_texto_en_celdas_numericas(self, texto, cifra):
         assert leer_cifra(texto) == cifra
 
+    @pytest.mark.parametrize(
+        ("texto", "cifra"),
+        [
+            ("-", NA),
+            ("--", NA),
+            ("—", NA),
+            ("N/A", NA),
+            ("na", NA),
+            ("'-'", NA),
+            ("SIN ACTA", None),
+            ("Sin Acta", None),
+            ("", None),
+            ("0", 0),
+            ("Sin dato", SD),
+        ],
+    )
+    def test_celdas_de_voto(self, texto, cifra):
+        """B2: `-` and `N/A` say the field is not on the acta; B3: `SIN ACTA` holds no figure."""
+        assert leer_voto(texto) == cifra
+
     @given(st.integers(min_value=0, max_value=10**9))
     def test_un_entero_se_lee_tal_cual(self, n):
         assert leer_cifra(str(n)) == n
@@ -211,7 +232,8 @@ class TestObservacionesYRegistro:
         renglon = fila(votos=celdas, observaciones=texto, contabilizada="0")
         renglon["TOTAL_VOTOS_CALCULADO"] = "SIN ACTA"
         leida = leer_texto(base_csv([renglon])).filas[0]
-        assert leida.votos == (None,) * 5
+        # `SIN ACTA` holds no figure; `-` says the field is not on this acta (B2).
+        assert leida.votos == tuple(None if c == "SIN ACTA" else NA for c in celdas)
         assert (leida.acta.registro, leida.acta.causa_sin_acta) == (
             Registro.SIN_ACTA,
             CausaSinActa.PAQUETE_NO_ENTREGADO,
@@ -255,10 +277,16 @@ class TestObservacionesYRegistro:
         texto = base_csv([fila(observaciones=observaciones, contabilizada=contabilizada)])
         assert leer_texto(texto).filas[0].acta.registro is registro
 
-    def test_celdas_sin_cifra_de_un_acta_capturada_son_sin_dato(self):
+    def test_celdas_sin_cifra_de_un_acta_capturada(self):
+        """`-` and `N/A` are no aplica (B2); an empty cell is Sin dato (R3) where its column holds
+        a figure in another acta of the same demarcación and type, and no aplica where none
+        does."""
         votos = ["Ilegible", "", "-", "N/A", 7]
-        acta = leer_texto(base_csv([fila(votos=votos)])).filas[0].acta
-        assert acta.votos == (IL, SD, SD, SD, 7)
+        otra = fila(2, votos=[1, 2, 3, "", 5])
+        base = leer_texto(base_csv([fila(votos=votos), otra]))
+        assert base.filas[0].votos == (IL, None, NA, NA, 7)
+        assert base.filas[0].acta.votos == (IL, SD, NA, NA, 7)
+        assert base.filas[1].acta.votos == (1, 2, 3, NA, 5)
 
     def test_campos_del_catalogo(self):
         texto = base_csv([fila(tipo="S", lista_nominal=0, representantes=12)])
@@ -333,15 +361,29 @@ class TestErrores:
         ("celdas", "mensaje"),
         [
             ({"PAN": "doce"}, "línea 8: cifra no reconocida: 'doce'"),
-            ({"OBSERVACIONES": "ACTA EXTRAVIADA"}, "observación no reconocida"),
-            ({"OBSERVACIONES": "SIN ACTA POR LLUVIA"}, "causa de Sin Acta no reconocida"),
             ({"CONTABILIZADA": "3"}, "CONTABILIZADA no reconocida"),
+            ({"LISTA_NOMINAL": "muchos"}, "línea 8: cifra no reconocida: 'muchos'"),
             ({"FECHA_HORA_CAPTURA": "ayer"}, "fecha y hora no reconocida"),
         ],
     )
     def test_celdas_invalidas(self, celdas, mensaje):
         with pytest.raises(ErrorFormato, match=mensaje):
             leer_texto(base_csv([fila(**celdas)]))
+
+    @pytest.mark.parametrize(
+        ("observaciones", "aviso"),
+        [
+            ("ACTA EXTRAVIADA", "observación no reconocida: 'ACTA EXTRAVIADA'"),
+            ("SIN ACTA POR LLUVIA", "causa de Sin Acta no reconocida: 'SIN ACTA POR LLUVIA'"),
+        ],
+    )
+    def test_observaciones_no_reconocidas_son_un_aviso(self, observaciones, aviso):
+        """The row is kept (and the verifier calls it no verificable); the file still reads."""
+        base = leer_texto(base_csv([fila(observaciones=observaciones), fila(2)]))
+        assert base.filas[0].problemas == (aviso,)
+        assert base.avisos == (f"{aviso} en 1 fila, que queda no verificable: 040001B01005",)
+        with pytest.raises(ValueError, match="no reconocida"):
+            leer_observaciones(observaciones)
 
     def test_binario(self):
         with pytest.raises(ErrorFormato, match="no es texto"):

@@ -2,17 +2,20 @@
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.publicacion.fabricas import CAMPECHE, SONORA, alterar_encabezado, alterar_fila
+from tests.publicacion.fabricas import CAMPECHE, REALES, SONORA, alterar_encabezado, alterar_fila
 
 DIP_LOC = next(r for r in CAMPECHE if r.parent.name == "20210607_2000" and "DIP_LOC" in r.name)
+AYUN = next(r for r in CAMPECHE if r.parent.name == "20210607_2000" and "AYUN" in r.name)
 
 
 def _ejecutar(*argumentos) -> tuple[list[str], CommandError | None]:
@@ -32,7 +35,7 @@ def _en_tabla(lineas: list[str], *celdas: str) -> bool:
 def test_archivo_real_con_actas_no_listadas():
     lineas, error = _ejecutar(DIP_LOC)
     assert error is None
-    assert lineas[-1] == "filas en desacuerdo: 2 de 1193"
+    assert lineas[-2:] == ["filas no verificables: 267", "filas en desacuerdo: 2 de 1193"]
     texto = "\n".join(lineas)
     assert "Elección: DIPUTACIONES LOCALES" in texto
     assert "Corte: 07/06/2021 20:00 (UTC-5)" in texto
@@ -41,8 +44,48 @@ def test_archivo_real_con_actas_no_listadas():
     assert "Encabezado: coincide con las filas, con diferencias explicadas:" in texto
     assert "10 actas esperadas no listadas en el archivo" in texto
     assert _en_tabla(lineas, "040090C020003", "CONTABILIZADA", "1", "0")
-    assert "Filas no verificables: 267" in texto
+    assert "Filas no verificables, por motivo:" in lineas
+    assert "  - 30: cifras no publicadas" in texto
     assert "publicado como '2.5' y no '2.5000'" in texto
+
+
+@pytest.mark.parametrize("ruta", REALES, ids=lambda r: f"{r.parent.name}/{r.name}")
+def test_cada_archivo_real_coincide_y_termina_con_el_resumen(ruta):
+    lineas, error = _ejecutar(ruta)
+    assert error is None
+    assert re.fullmatch(r"filas no verificables: \d+", lineas[-2])
+    assert re.fullmatch(r"filas en desacuerdo: [0-2] de \d+", lineas[-1])
+    assert not any(linea.startswith("Traceback") for linea in lineas)
+
+
+def test_claves_repetidas_en_municipios_distintos_son_una_nota():
+    """Campeche 2021 AYUN: secciones 332 and 333 are split between Champotón (4) and Seybaplaya
+    (13), one acta de ayuntamiento each under the same key."""
+    lineas, error = _ejecutar(AYUN)
+    assert error is None
+    texto = "\n".join(lineas)
+    assert "040332B010002 (municipios 4 y 13)" in texto
+    assert "Avisos" not in texto
+    assert "CAND_IND_1 no aplica en 12" in texto
+
+
+def test_lista_las_filas_no_verificables_por_clave():
+    lineas, _ = _ejecutar(SONORA)
+    i = lineas.index("Filas no verificables, por motivo:")
+    assert lineas[i + 1].startswith("  - 487: OBSERVACIONES no verificable")
+    assert lineas[i + 2].startswith("    260006B01002, 260006C01002, ")
+    assert lineas[i + 2].endswith(" y 467 más")
+    assert lineas[-2] == "filas no verificables: 487"
+
+
+def test_tipo_acta_desconocido_es_un_aviso():
+    lineas, error = _ejecutar(SONORA)
+    assert error is None
+    i = lineas.index("Avisos (errores del archivo que no impiden verificarlo):")
+    assert lineas[i + 1] == (
+        "  - TIPO_ACTA no reconocido en 2 filas (se verifican con los contendientes de toda su"
+        " demarcación): 'D3': 261047S0100D3, 261065B0100d3"
+    )
 
 
 def test_maximo_de_diferencias_mostradas():
@@ -61,6 +104,8 @@ def test_encabezado_que_no_coincide_sale_con_1(tmp_path):
     assert "Encabezado: NO coincide con las filas" in lineas
     assert _en_tabla(lineas, "TOTAL_VOTOS_C_CS", "814690", "814691")
     assert _en_tabla(lineas, "260001B01002", "TOTAL_VOTOS_CALCULADO", "430", "431")
+    assert "  - 260001B01002: publicado 430, suma de las celdas 431" in lineas
+    assert "  Filas que explican la diferencia:" in lineas
     assert lineas[-1] == "filas en desacuerdo: 1 de 3772"
 
 

@@ -75,7 +75,7 @@ _CAUSAS_SIN_ACTA = (
     ("sin bolsa", CausaSinActa.PAQUETE_SIN_SOBRE),
     ("urna", CausaSinActa.CONTINGENCIA_URNA),
 )
-# TIPO_ACTA as normalized (`_tipo_acta`): a number and up to three letters ("2", "2E", "3RP").
+# TIPO_ACTA as normalized in `Fila.tipo_acta`: a number and up to three letters ("2", "2E", "3RP").
 _TIPO_ACTA = re.compile(r"\d{1,2}[A-Z]{0,3}", re.ASCII)
 # How many keys a message lists before "y N más".
 MAXIMO_LISTADO = 20
@@ -87,6 +87,11 @@ class Demarcacion(StrEnum):
     MUNICIPIO = "municipio"
     DISTRITO = "distrito"
     ENTIDAD = "entidad"
+
+
+Grupo = tuple[tuple[int | None, ...], str]
+"""A key of `BaseResultados.contendientes`: the demarcación (its entidad first, as distritos and
+municipios are numbered within each entidad) and the normalized TIPO_ACTA."""
 
 
 class ErrorFormato(ValueError):
@@ -155,17 +160,12 @@ class BaseResultados:
     demarcacion: Demarcacion = Demarcacion.ENTIDAD
     # (demarcación, TIPO_ACTA) → the vote columns that hold a figure in some row of it: the
     # contenders its acta prints (B1). Rows with an unknown TIPO_ACTA use the union of their
-    # demarcación.
-    contendientes: Mapping[tuple[int | None, str], frozenset[str]] = field(default_factory=dict)
+    # demarcación, under TIPO_ACTA "".
+    contendientes: Mapping[Grupo, frozenset[str]] = field(default_factory=dict)
     avisos: tuple[str, ...] = ()  # recoverable problems of the file, in Spanish
     notas: tuple[str, ...] = ()  # how the reader read something unusual but legitimate
     # Rows whose CLAVE_ACTA repeats in the same ámbito, after the first: the institute's error.
     repetidas: tuple[Fila, ...] = ()
-
-    def aplican(self, fila: Fila) -> frozenset[str]:
-        """The vote columns printed on the row's acta, as far as the file tells (B1)."""
-        grupo = _grupo(fila.acta.ubicacion, fila.tipo_acta, self.demarcacion)
-        return self.contendientes.get(grupo, frozenset())
 
 
 def normalizar(texto: str) -> str:
@@ -261,11 +261,16 @@ def _observaciones(
         return frozenset({Anotacion.SIN_ACTA}), None, f"causa de Sin Acta no reconocida: {texto!r}"
     anotaciones = set()
     desconocidas = []
-    for parte in clave.split(","):
+    partes = clave.split(",")
+    # Each part with its published spelling, for messages (unless normalizing made commas).
+    publicadas = texto.split(",")
+    if len(publicadas) != len(partes):
+        publicadas = partes
+    for parte, publicada in zip(partes, publicadas, strict=True):
         try:
             anotacion = _anotacion(parte.strip())
         except ValueError:
-            desconocidas.append(parte.strip())
+            desconocidas.append(publicada.strip())
             continue
         if anotacion is not None:
             anotaciones.add(anotacion)
@@ -330,7 +335,11 @@ def leer_texto(texto: str) -> BaseResultados:
         aplican = contendientes.get(grupo, frozenset())
         clave = identidades.claves.get(leido.linea, leido.clave)
         filas.append(leido.fila(clave, aplican, columnas_voto))
-    avisos = (*identidades.avisos, *_avisos_tipo_acta(filas), *_avisos_problemas(filas))
+    avisos = (
+        *identidades.avisos,
+        *(_avisos_tipo_acta(filas) if "TIPO_ACTA" in columnas else ()),
+        *_avisos_problemas(filas),
+    )
     por_linea = {f.linea: f for f in filas}
     return BaseResultados(
         eleccion,
@@ -364,12 +373,12 @@ _POR_MUNICIPIO = ("ayuntamiento", "municip", "alcaldi", "regidur", "sindicatura"
 _DISTRITOS = ("ID_DISTRITO_LOCAL", "ID_DISTRITO", "ID_DISTRITO_FEDERAL")
 
 
-def _grupo(
-    ubicacion: Ubicacion, tipo_acta: str, demarcacion: Demarcacion
-) -> tuple[int | None, str]:
+def _grupo(ubicacion: Ubicacion, tipo_acta: str, demarcacion: Demarcacion) -> Grupo:
     """The key of `BaseResultados.contendientes` an acta belongs to."""
     tipo = tipo_acta if tipo_acta_reconocido(tipo_acta) else ""
-    return getattr(ubicacion, demarcacion.value), tipo
+    if demarcacion is Demarcacion.ENTIDAD:
+        return (ubicacion.entidad,), tipo
+    return (ubicacion.entidad, getattr(ubicacion, demarcacion.value)), tipo
 
 
 def tipo_acta_reconocido(tipo_acta: str) -> bool:
@@ -558,11 +567,11 @@ def _renglon(
 
 def _contendientes(
     leidos: Iterable[_Leido], demarcacion: Demarcacion, columnas_voto: Sequence[str]
-) -> dict[tuple[int | None, str], frozenset[str]]:
+) -> dict[Grupo, frozenset[str]]:
     """Per (demarcación, TIPO_ACTA): the vote columns some row of it holds a figure in (a
     number, `Ilegible` or `Sin dato`). Key (demarcación, "") holds the union of its types, for
     rows whose TIPO_ACTA is unknown or missing. Fuera de catálogo rows tell nothing."""
-    grupos: defaultdict[tuple[int | None, str], set[str]] = defaultdict(set)
+    grupos: defaultdict[Grupo, set[str]] = defaultdict(set)
     for leido in leidos:
         if leido.registro is Registro.FUERA_CATALOGO:
             continue
@@ -631,16 +640,18 @@ def _identidades(leidos: Iterable[_Leido]) -> _Identidades:
     notas: tuple[str, ...] = ()
     if legitimas:
         notas = (
-            f"{len(legitimas)} CLAVE_ACTA repetidas en ámbitos distintos (voto anticipado: un"
-            " acta por municipio o distrito; o sección dividida entre municipios): cada fila es"
-            " un acta, que se nombra con su clave y su ámbito: " + listado(legitimas),
+            f"{_cuantas(len(legitimas), 'CLAVE_ACTA repetida', 'CLAVE_ACTA repetidas')} en"
+            " ámbitos distintos (voto anticipado: un acta por municipio o distrito; o sección"
+            " dividida entre municipios): cada fila es un acta, que se nombra con su clave y su"
+            " ámbito: " + listado(legitimas),
         )
     avisos: tuple[str, ...] = ()
     if erroneas:
         avisos = (
-            f"{len(erroneas)} CLAVE_ACTA repetidas en el mismo ámbito (error del instituto; por"
-            " ejemplo, contiguas C10 y siguientes publicadas con la clave de la C1): se cuentan"
-            " todas las filas y cada una se nombra con su línea: " + listado(erroneas),
+            f"{_cuantas(len(erroneas), 'CLAVE_ACTA repetida', 'CLAVE_ACTA repetidas')} en el"
+            " mismo ámbito (error del instituto; por ejemplo, contiguas C10 y siguientes"
+            " publicadas con la clave de la C1): se cuentan todas las filas y cada una se nombra"
+            " con su línea: " + listado(erroneas),
         )
     return _Identidades(claves, notas, avisos, tuple(repetidas))
 
@@ -650,13 +661,13 @@ def _avisos_tipo_acta(filas: Iterable[Fila]) -> Iterable[str]:
     for fila in filas:
         if fila.acta.registro is Registro.FUERA_CATALOGO or tipo_acta_reconocido(fila.tipo_acta):
             continue
-        por_valor[fila.celdas.get("TIPO_ACTA", "") or "(vacío)"].append(fila.acta.clave)
+        por_valor[fila.tipo_acta or "(vacío)"].append(fila.acta.clave)
     if por_valor:
         n = sum(map(len, por_valor.values()))
         valores = "; ".join(f"{valor!r}: {listado(c)}" for valor, c in sorted(por_valor.items()))
         yield (
-            f"TIPO_ACTA no reconocido en {n} filas (se verifican con los contendientes de toda su"
-            f" demarcación): {valores}"
+            f"TIPO_ACTA no reconocido en {_cuantas(n, 'fila', 'filas')} (se verifican con los"
+            f" contendientes de toda su demarcación): {valores}"
         )
 
 
@@ -666,7 +677,10 @@ def _avisos_problemas(filas: Iterable[Fila]) -> Iterable[str]:
         for problema in fila.problemas:
             por_problema[problema].append(fila.acta.clave)
     for problema, claves in por_problema.items():
-        yield f"{problema} en {len(claves)} filas, que quedan no verificables: {listado(claves)}"
+        cuantas = _cuantas(
+            len(claves), "fila, que queda no verificable", "filas, que quedan no verificables"
+        )
+        yield f"{problema} en {cuantas}: {listado(claves)}"
 
 
 def listado(elementos: Sequence[str], maximo: int = MAXIMO_LISTADO) -> str:
@@ -674,6 +688,10 @@ def listado(elementos: Sequence[str], maximo: int = MAXIMO_LISTADO) -> str:
     if len(elementos) <= maximo:
         return ", ".join(elementos)
     return f"{', '.join(elementos[:maximo])} y {len(elementos) - maximo} más"
+
+
+def _cuantas(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
 
 
 def _y(elementos: Iterable[str]) -> str:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
+from itertools import combinations
 from typing import TypeVar
 
 from prep.publicacion.base_ine.columnas import ENCABEZADO
@@ -273,20 +274,26 @@ def verificar(base: BaseResultados) -> Verificacion:
 
 
 def _descripcion_contendientes(base: BaseResultados) -> str:
-    """Which vote columns the file shows not to apply where (B1), in one Spanish line."""
-    grupos = {g: c for g, c in base.contendientes.items() if tipo_acta_reconocido(g[1])}
+    """Which vote columns the file shows not to apply where (B1), in one Spanish line. Groups
+    with no figure yet (only Sin Acta or pending rows) tell nothing and are left out."""
+    grupos = {g: c for g, c in base.contendientes.items() if tipo_acta_reconocido(g[1]) and c}
     if not grupos:  # no usable TIPO_ACTA: by demarcación only
-        grupos = dict(base.contendientes)
+        grupos = {g: c for g, c in base.contendientes.items() if c}
     if not grupos:
         return ""
-    ausentes = Counter(c for columnas in grupos.values() for c in base.columnas_voto if c not in columnas)
+    ausentes = Counter(
+        columna
+        for columnas in grupos.values()
+        for columna in base.columnas_voto
+        if columna not in columnas
+    )
     inicio = (
         f"contendientes por {base.demarcacion.value} y TIPO_ACTA, inferidos de las celdas con"
-        f" cifra ({len(grupos)} {'grupo' if len(grupos) == 1 else 'grupos'})"
+        f" cifra ({len(grupos)} {'grupo' if len(grupos) == 1 else 'grupos'} con cifras)"
     )
     if not ausentes:
         return f"{inicio}: todas las columnas de votos aplican en todos"
-    detalle = [f"{c} no aplica en {n}" for c, n in ausentes.items()]
+    detalle = [f"{columna} no aplica en {n}" for columna, n in ausentes.items()]
     return f"{inicio}: {listado(detalle, 8)}"
 
 
@@ -527,6 +534,268 @@ def _porcentajes_propios(
     )
 
 
+# Which rows explain a header difference (B6).
+
+
+@dataclass(frozen=True, slots=True)
+class _Causa:
+    """Rows that would give the published header if the institute had treated them otherwise."""
+
+    texto: str  # what the header did with them, in Spanish
+    filas: tuple[str, ...]  # each row's name and figures
+    efecto: Mapping[str, int]  # header figure → published minus recomputed, if this is the cause
+    libres: frozenset[str] = frozenset()  # figures it raises by an amount the file does not show
+
+
+def _cuentas(t: Totales) -> dict[str, int]:
+    return {
+        "ACTAS_ESPERADAS": t.actas_esperadas,
+        "ACTAS_REGISTRADAS": t.actas_registradas,
+        "ACTAS_FUERA_CATALOGO": t.actas_fuera_catalogo,
+        "ACTAS_CAPTURADAS": t.actas_capturadas,
+        "ACTAS_CONTABILIZADAS": t.actas_contabilizadas,
+        "ACTAS_NO_CONTABILIZADAS": t.actas_no_contabilizadas,
+        "LISTA_NOMINAL_ACTAS_CONTABILIZADAS": t.lista_nominal_actas_contabilizadas,
+        "TOTAL_VOTOS_C_CS": t.total_votos_c_cs,
+        "TOTAL_VOTOS_S_CS": t.total_votos_s_cs,
+    }
+
+
+def _efecto(
+    columnas: int, cambios: Iterable[tuple[Acta, Evaluacion, Evaluacion | None]]
+) -> dict[str, int]:
+    """How much the header figures move when each acta is counted by its second verdict instead
+    of its published one (None: not counted at all)."""
+    antes, despues = Totales(columnas), Totales(columnas)
+    for acta, publicada, otra in cambios:
+        antes.sumar_acta(acta, publicada)
+        if otra is not None:
+            despues.sumar_acta(acta, otra)
+    a, d = _cuentas(antes), _cuentas(despues)
+    return {campo: d[campo] - a[campo] for campo in CUENTAS}
+
+
+def _causas_posibles(
+    base: BaseResultados, revisiones: Sequence[RevisionFila], config: ConfiguracionReglas
+) -> list[_Causa]:
+    """Every kind of row whose published status or figures can make the header differ."""
+    n = len(base.columnas_voto)
+    publicada = {id(r.fila): evaluacion_publicada(r.fila, config) for r in revisiones}
+    causas = []
+
+    # The header adds the published TOTAL_VOTOS_CALCULADO, which is not the sum of the cells.
+    totales = [
+        (r, int(d.publicado), int(d.esperado))
+        for r in revisiones
+        for d in r.diferencias
+        if d.campo == "TOTAL_VOTOS_CALCULADO" and d.publicado.isdigit() and d.esperado.isdigit()
+    ]
+    causas.append(
+        _Causa(
+            "el encabezado suma el TOTAL_VOTOS_CALCULADO publicado, que no es la suma de las"
+            " celdas de la fila",
+            tuple(f"{_nombre(r)} (publicado {p}, suma de las celdas {e})" for r, p, e in totales),
+            _efecto(
+                n,
+                (
+                    (
+                        r.fila.acta,
+                        publicada[id(r.fila)],
+                        replace(publicada[id(r.fila)], total_votos_calculado=p),
+                    )
+                    for r, p, _ in totales
+                ),
+            ),
+        )
+    )
+
+    # The header follows the rules where the row's published CONTABILIZADA does not.
+    estados = [
+        (r, d)
+        for r in revisiones
+        for d in r.diferencias
+        if d.campo == "CONTABILIZADA" and d.esperado in {"0", "1"} and d.publicado in {"0", "1"}
+    ]
+    causas.append(
+        _Causa(
+            "el encabezado cuenta la fila como dicen las reglas y no como dice su CONTABILIZADA",
+            tuple(
+                f"{_nombre(r)} (publicada {d.publicado}, según las reglas {d.esperado})"
+                for r, d in estados
+            ),
+            _efecto(
+                n,
+                (
+                    (
+                        r.fila.acta,
+                        publicada[id(r.fila)],
+                        replace(publicada[id(r.fila)], contabilizacion=Contabilizacion(d.esperado)),
+                    )
+                    for r, d in estados
+                ),
+            ),
+        )
+    )
+
+    # The header counts a CLAVE_ACTA repeated in the same ámbito once.
+    causas.append(
+        _Causa(
+            "el encabezado cuenta una sola vez cada CLAVE_ACTA repetida en el mismo ámbito; sobran",
+            tuple(f.acta.clave for f in base.repetidas),
+            _efecto(n, ((f.acta, evaluacion_publicada(f, config), None) for f in base.repetidas)),
+        )
+    )
+
+    # The header counts as contabilizadas rows published as no contabilizadas with their figures
+    # withheld: by how many votes, the file does not show.
+    retenidas = [
+        r
+        for r in revisiones
+        if r.no_verificable == RETENIDAS and r.fila.celdas["CONTABILIZADA"] == "0"
+    ]
+    causas.append(
+        _Causa(
+            "el encabezado cuenta como contabilizadas filas no verificables publicadas como no"
+            " contabilizadas y sin cifras",
+            tuple(_nombre(r) for r in retenidas),
+            _efecto(
+                n,
+                (
+                    (
+                        r.fila.acta,
+                        publicada[id(r.fila)],
+                        replace(
+                            publicada[id(r.fila)], contabilizacion=Contabilizacion.CONTABILIZADA
+                        ),
+                    )
+                    for r in retenidas
+                ),
+            ),
+            frozenset(
+                {"TOTAL_VOTOS_C_CS"}
+                | (
+                    {"TOTAL_VOTOS_S_CS"}
+                    if any(r.fila.acta.tipo_casilla != TipoCasilla.ESPECIAL for r in retenidas)
+                    else set()
+                )
+            ),
+        )
+    )
+
+    # The header does not count Sin Acta rows as capturadas (R6 says it should).
+    sin_acta = [r for r in revisiones if r.fila.acta.registro is Registro.SIN_ACTA]
+    causas.append(
+        _Causa(
+            "el encabezado no cuenta como capturadas las actas Sin Acta",
+            tuple(_nombre(r) for r in sin_acta),
+            _efecto(n, ((r.fila.acta, publicada[id(r.fila)], PENDIENTE) for r in sin_acta)),
+        )
+    )
+    return [c for c in causas if c.filas and (any(c.efecto.values()) or c.libres)]
+
+
+def explicar_por_filas(
+    base: BaseResultados,
+    publicado: Mapping[str, int | Decimal],
+    totales: Totales,
+    revisiones: Sequence[RevisionFila],
+    config: ConfiguracionReglas,
+) -> tuple[str, ...]:
+    """Which rows explain the header's differences with the rows (B6), in Spanish: the smallest
+    set of kinds of rows that accounts for every count and total, or those that account for part
+    of it, or that none does."""
+    recalculado = _cuentas(totales)
+    delta = {campo: int(publicado[campo]) - recalculado[campo] for campo in CUENTAS}
+    if not any(delta.values()):
+        # The counts agree: only a percentage differs, and the inconsistencias one can be told.
+        return _explicar_inconsistencias(publicado, totales, revisiones, config)
+    causas = _causas_posibles(base, revisiones, config)
+    for tamano in range(1, len(causas) + 1):
+        for grupo in combinations(causas, tamano):
+            if _cuadra(delta, grupo):
+                return ("Filas que explican la diferencia:", *map(_linea_causa, grupo))
+    parciales = [c for c in causas if _explica_parte(delta, c)]
+    distintos = ", ".join(f"{campo} {v:+d}" for campo, v in delta.items() if v)
+    if parciales:
+        return (
+            f"Ninguna combinación de filas explica toda la diferencia ({distintos}); explican"
+            " parte de ella:",
+            *map(_linea_causa, parciales),
+        )
+    return (
+        f"Ninguna fila publicada explica la diferencia ({distintos}): el encabezado no se sigue"
+        " de las filas.",
+    )
+
+
+def _explicar_inconsistencias(
+    publicado: Mapping[str, int | Decimal],
+    totales: Totales,
+    revisiones: Sequence[RevisionFila],
+    config: ConfiguracionReglas,
+) -> tuple[str, ...]:
+    """Whether PORCENTAJE_ACTAS_INCONSISTENCIAS leaves out the rows whose OBSERVACIONES says
+    'ilegible o sin dato' with no cell that shows it: the header follows the cells there."""
+    meta = publicado["PORCENTAJE_ACTAS_INCONSISTENCIAS"]
+    esperadas = int(publicado["ACTAS_ESPERADAS"])
+    if porcentaje(totales.actas_con_inconsistencia, esperadas) == meta:
+        return ()
+    sin_celda = [
+        r
+        for r in revisiones
+        if r.no_verificable in {ILEGIBLE_NO_VISIBLE, ILEGIBLES_COMO_NUMERO}
+        and con_inconsistencia(r.fila.anotaciones, config.inconsistencias)
+    ]
+    if (
+        not sin_celda
+        or porcentaje(totales.actas_con_inconsistencia - len(sin_celda), esperadas) != meta
+    ):
+        return ()
+    filas = "fila" if len(sin_celda) == 1 else "filas"
+    return (
+        "Filas que explican la diferencia:",
+        "- PORCENTAJE_ACTAS_INCONSISTENCIAS no cuenta como inconsistencia las filas no"
+        " verificables cuyo OBSERVACIONES dice 'ilegible o sin dato' sin celda que lo muestre;"
+        f" {len(sin_celda)} {filas}: {listado([_nombre(r) for r in sin_celda])}",
+    )
+
+
+def _cuadra(delta: Mapping[str, int], causas: Sequence[_Causa]) -> bool:
+    libres = frozenset().union(*(c.libres for c in causas))
+    for campo in CUENTAS:
+        resto = delta[campo] - sum(c.efecto[campo] for c in causas)
+        if resto < 0 or (resto and campo not in libres):
+            return False
+    return True
+
+
+def _explica_parte(delta: Mapping[str, int], causa: _Causa) -> bool:
+    """Every figure the rows move, they move towards the published one and not past it."""
+    toca = False
+    for campo in CUENTAS:
+        efecto = causa.efecto[campo]
+        if campo in causa.libres or not efecto:
+            continue
+        if delta[campo] * efecto <= 0 or abs(efecto) > abs(delta[campo]):
+            return False
+        toca = True
+    return toca
+
+
+def _linea_causa(causa: _Causa) -> str:
+    efectos = [f"{campo} {v:+d}" for campo, v in causa.efecto.items() if v]
+    efectos += [f"{campo} más lo que sumen" for campo in CUENTAS if campo in causa.libres]
+    filas = "fila" if len(causa.filas) == 1 else "filas"
+    return (
+        f"- {causa.texto} ({', '.join(efectos)}); {len(causa.filas)} {filas}:"
+        f" {listado(causa.filas)}"
+    )
+
+
+def _nombre(revision: RevisionFila) -> str:
+    return revision.fila.acta.clave
+
+
 # (b) Each row.
 
 
@@ -540,13 +809,19 @@ def revisar_fila(
     if registro is Registro.FUERA_CATALOGO:
         # R7: never contabilizada; institutes mark it 2, 0 or `-`.
         return RevisionFila(fila, tuple(_contabilizada(fila, "0, 2 o -", {"0", "2", "-", ""})))
+    motivo = NO_RECONOCIDA if fila.problemas else None
     if registro is Registro.SIN_ACTA:
         # R6: no contabilizada and no figures.
-        return RevisionFila(fila, (*_no_contabilizada(fila), *_sin_total(fila)))
+        return RevisionFila(fila, (*_no_contabilizada(fila), *_sin_total(fila)), motivo)
+    acta = acta_aplicable(fila, columnas_voto, convenciones.escribe_ilegibles)
+    if motivo is not None:
+        # Whatever rule the unknown observación stands for, R9 still holds.
+        return RevisionFila(fila, tuple(_total_si_hay_cifras(fila, acta)), motivo)
+    if any(es_sin_acta(fila.celdas[c]) for c in columnas_voto):
+        return RevisionFila(fila, (), SIN_ACTA_EN_CELDAS)
     if cifras_retenidas(fila):
         # R4/R5 as published still mean no contabilizada.
         return RevisionFila(fila, tuple(_no_contabilizada(fila)), RETENIDAS)
-    acta = acta_aplicable(fila, columnas_voto, convenciones.escribe_ilegibles)
     evaluacion = evaluar(acta, convenciones.config)
     contabilizacion = evaluacion.contabilizacion.value
     diferencias = [
@@ -562,23 +837,25 @@ def revisar_fila(
 def acta_aplicable(fila: Fila, columnas_voto: Sequence[str], escribe_ilegibles: bool) -> Acta:
     """The row's acta with only the vote fields that apply to it, for R4 and the observaciones.
 
-    `N/A` marks a field that does not apply (`columnas.NO_APLICA`). A file that never writes
-    Ilegible / Sin dato publishes those fields as numbers, so its empty cells can only be fields
-    that do not apply (Campeche 2021 AYUN leaves empty the parties with no candidate in the
-    municipio); elsewhere an empty cell is a field with nothing written (R3).
+    A field does not apply when its cell says so (`-`, `N/A`: B2) or, empty, when its column
+    holds no figure anywhere in the acta's demarcación and TIPO_ACTA (the reader marks both
+    NO_APLICA). A file that never writes Ilegible / Sin dato publishes those fields as numbers,
+    so none of its empty cells can be read as a field with nothing written (R3): they are left
+    out too (Campeche 2021 AYUN leaves empty the parties with no candidate in the municipio).
     """
     aplican = tuple(
         cifra
         for cifra, columna in zip(fila.acta.votos, columnas_voto, strict=True)
-        if not no_aplica(fila.celdas[columna], vacia_no_aplica=not escribe_ilegibles)
+        if cifra is not Lectura.NO_APLICA
+        and not no_aplica(fila.celdas[columna], vacia_no_aplica=not escribe_ilegibles)
     )
     return replace(fila.acta, votos=aplican)
 
 
 def no_aplica(celda: str, *, vacia_no_aplica: bool) -> bool:
-    """True when a vote cell says its field does not apply to the acta."""
-    clave = normalizar(celda)
-    return clave in {"n/a", "na"} or (vacia_no_aplica and leer_cifra(celda) is None)
+    """True when a vote cell says its field does not apply to the acta (`-`, `N/A`, …), or
+    holds no figure and `vacia_no_aplica`."""
+    return es_no_aplica(celda) or (vacia_no_aplica and leer_cifra(celda) is None)
 
 
 def cifras_retenidas(fila: Fila) -> bool:
@@ -587,7 +864,7 @@ def cifras_retenidas(fila: Fila) -> bool:
     if not fila.anotaciones & _GRAVES:
         return False
     total = _cifra(fila, "TOTAL_VOTOS_CALCULADO")
-    return total in (None, 0) and all(v in (None, 0) for v in fila.votos)
+    return total in (None, 0) and all(v in (None, 0) or v is Lectura.NO_APLICA for v in fila.votos)
 
 
 def _cifra(fila: Fila, columna: str) -> object:
@@ -627,6 +904,14 @@ def _total(fila: Fila, acta: Acta, evaluacion: Evaluacion) -> Iterable[Diferenci
     if not coincide:
         yield Diferencia(
             "TOTAL_VOTOS_CALCULADO", fila.celdas["TOTAL_VOTOS_CALCULADO"], str(esperado)
+        )
+
+
+def _total_si_hay_cifras(fila: Fila, acta: Acta) -> Iterable[Diferencia]:
+    """R9 alone, when the row shows some number to add up."""
+    if any(es_numero(v) for v in acta.votos):
+        yield from _total(
+            fila, acta, Evaluacion(Contabilizacion.PENDIENTE, (), total_votos_calculado(acta))
         )
 
 

@@ -1,13 +1,15 @@
 """`prep verificar-base ARCHIVO.csv`: check a results database (INE/OPL layout) with the rule
 engine. Exit code 0 when the header agrees with the rows, 1 when it does not, 2 when the file
-cannot be read or is not in the layout."""
+cannot be read or is not in the layout.
+
+The last two lines are always `filas no verificables: K` and `filas en desacuerdo: N de M`."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from prep.publicacion.base_ine.lectura import ErrorFormato, leer_base
+from prep.publicacion.base_ine.lectura import ErrorFormato, leer_base, listado
 from prep.publicacion.base_ine.verificacion import Diferencia, Verificacion, verificar
 from prep.reglas.acta import Registro
 
@@ -16,8 +18,11 @@ class Command(BaseCommand):
     help = _(
         "Comprueba una base de datos de resultados (formato INE) con el motor de reglas.\n\n"
         "Recalcula el encabezado a partir de las filas y, en cada fila, TOTAL_VOTOS_CALCULADO,"
-        " CONTABILIZADA y OBSERVACIONES a partir de sus cifras. Sale con 0 si el encabezado"
-        " coincide, 1 si no coincide y 2 si el archivo no se puede leer o no tiene el formato."
+        " CONTABILIZADA y OBSERVACIONES a partir de sus cifras. Nombra por su clave las filas que"
+        " no se pueden verificar y las que no coinciden, y, si el encabezado no coincide, las que"
+        " explican la diferencia. Las dos últimas líneas son «filas no verificables: K» y «filas"
+        " en desacuerdo: N de M». Sale con 0 si el encabezado coincide, 1 si no coincide y 2 si el"
+        " archivo no se puede leer o no tiene el formato."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -51,6 +56,7 @@ class Command(BaseCommand):
         self._descripcion(archivo, resultado)
         self._encabezado(resultado)
         self._filas(resultado, max(max_diferencias, 0))
+        self._escribir(_("filas no verificables: %d") % len(resultado.filas_no_verificables))
         self._escribir(
             _("filas en desacuerdo: %(n)d de %(m)d")
             % {"n": len(resultado.filas_en_desacuerdo), "m": len(resultado.revisiones)}
@@ -87,6 +93,7 @@ class Command(BaseCommand):
         )
         self._lista(_("Convenciones detectadas:"), resultado.convenciones.descripcion())
         self._lista(_("Notas:"), resultado.notas)
+        self._lista(_("Avisos (errores del archivo que no impiden verificarlo):"), resultado.avisos)
 
     def _encabezado(self, resultado: Verificacion) -> None:
         if not resultado.diferencias_encabezado:
@@ -100,7 +107,7 @@ class Command(BaseCommand):
             (_("campo"), _("publicado"), _("recalculado")),
             [(d.campo, d.publicado, d.esperado) for d in resultado.diferencias_encabezado],
         )
-        for linea in resultado.explicacion:
+        for linea in (*resultado.explicacion, *resultado.causas):
             self._escribir(f"  {linea}")
 
     def _filas(self, resultado: Verificacion, maximo: int) -> None:
@@ -118,11 +125,35 @@ class Command(BaseCommand):
                     _("  … y %(n)d diferencias más (--max-diferencias)")
                     % {"n": len(diferencias) - maximo}
                 )
+        totales = resultado.totales_distintos
+        if totales:
+            self._escribir(
+                _("Filas cuyo TOTAL_VOTOS_CALCULADO no es la suma de sus celdas: %d") % len(totales)
+            )
+            for revision, d in totales[:maximo]:
+                self._escribir(
+                    _("  - %(clave)s: publicado %(publicado)s, suma de las celdas %(suma)s")
+                    % {
+                        "clave": revision.fila.acta.clave,
+                        "publicado": d.publicado,
+                        "suma": d.esperado,
+                    }
+                )
+            if len(totales) > maximo:
+                self._escribir(
+                    _("  … y %(n)d filas más (--max-diferencias)") % {"n": len(totales) - maximo}
+                )
         no_verificables = resultado.no_verificables
         if no_verificables:
-            self._escribir(_("Filas no verificables: %d") % no_verificables.total())
+            self._escribir(_("Filas no verificables, por motivo:"))
             for motivo, cuantas in no_verificables.most_common():
+                claves = [
+                    r.fila.acta.clave
+                    for r in resultado.filas_no_verificables
+                    if r.no_verificable == motivo
+                ]
                 self._escribir(f"  - {cuantas}: {motivo}")
+                self._escribir(f"    {listado(claves)}")
 
     def _tabla(self, titulos: tuple[str, ...], renglones: list[tuple[str, ...]]) -> None:
         anchos = [len(t) for t in titulos]
