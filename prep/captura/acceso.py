@@ -14,6 +14,15 @@ from prep.cuentas.permisos import Permiso
 from prep.errores import Codigo, ErrorDeDominio, SinPermiso
 
 _CASILLA = "acta_esperada__casilla"
+# What an acta's key and its boleta (`columnas_de_acta`) read of its casilla, in one query.
+CON_CASILLA = (
+    "eleccion",
+    "acta_esperada__casilla__seccion__entidad",
+    "acta_esperada__casilla__entidad",
+    "acta_esperada__casilla__municipio",
+    "acta_esperada__casilla__distrito_local",
+    "acta_esperada__casilla__distrito_federal",
+)
 
 
 def exigir(actor: Actor | None, permiso: Permiso, acta: Acta | None = None) -> Actor:
@@ -43,7 +52,7 @@ def filtro_alcance(actor: Actor) -> Q:
 def obtener_acta(pk: int, *, bloquear: bool = False) -> Acta:
     """The acta (ErrorDeDominio 404 if there is none); with `bloquear`, locked until the
     transaction ends (PostgreSQL; SQLite has a single writer anyway)."""
-    consulta = Acta.objects.select_related("eleccion", "acta_esperada__casilla__seccion__entidad")
+    consulta = Acta.objects.select_related(*CON_CASILLA)
     if bloquear:
         consulta = consulta.select_for_update(of=("self",))
     try:

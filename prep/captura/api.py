@@ -23,8 +23,11 @@ _CIFRA = 'Entero ≥ 0, "ILEGIBLE" (escrito pero no se lee) o "SIN_DATO" (en bla
 class Campo(Schema):
     """One figure to key, in the order the paper acta shows it."""
 
-    clave: str
-    etiqueta: str
+    clave: str = Field(description="La clave del campo en las cifras (`votos` o total del acta).")
+    etiqueta: str = Field(
+        description="Su nombre para personas; el de una candidatura independiente lleva a quien"
+        " compite en el ámbito del acta («CAND_IND_1 — Nombre»)."
+    )
 
 
 class Asignada(Schema):
@@ -33,7 +36,10 @@ class Asignada(Schema):
     acta_id: int
     clave: str
     eleccion: str
-    campos: list[Campo]
+    campos: list[Campo] = Field(
+        description="Exactamente los campos que imprime el acta de su ámbito (municipio,"
+        " distrito o entidad), en su orden: los que envía la captura."
+    )
     imagen_sha256: str
     imagen_url: str
     expira: datetime
@@ -42,7 +48,11 @@ class Asignada(Schema):
 class Cifras(Schema):
     """A capture's figures, in the shape of the acta's verified figures."""
 
-    votos: dict[str, Any] = Field(description=f"Una cifra por columna de la elección. {_CIFRA}")
+    votos: dict[str, Any] = Field(
+        description="Una cifra por cada campo de votos que imprime el acta (los `campos` de la"
+        " asignación) y ninguna más: un campo que el acta no imprime se rechaza (422)."
+        f" {_CIFRA}"
+    )
     TOTAL_BOLETAS_SOBRANTES: Any = Field(None, description=_CIFRA)
     TOTAL_PERSONAS_VOTARON: Any = Field(None, description=_CIFRA)
     TOTAL_REP_PARTIDO_CI_VOTARON: Any = Field(None, description=_CIFRA)
@@ -69,7 +79,8 @@ class Recibida(Schema):
 )
 def siguiente(request: HttpRequest):
     """Claims the oldest acta waiting for a capture in the capturista's scope (never one they
-    captured). Asking again while the claim lasts answers the same acta. 204: none waits."""
+    captured), with the fields its acta prints, in order. Asking again while the claim lasts
+    answers the same acta. 204: none waits."""
     asignacion = servicios.siguiente_acta(request.actor)
     if asignacion is None:
         return Status(204, None)
@@ -82,7 +93,8 @@ def siguiente(request: HttpRequest):
     summary="Registrar la captura de un acta asignada",
 )
 def capturar(request: HttpRequest, cifras: Cifras, acta_id: int = ACTA):
-    """Records the figures keyed from the image. Repeating the same request answers the same
-    capture (same `captura_id`) and records nothing new."""
+    """Records the figures keyed from the image: exactly the `campos` of the assignment (422,
+    nothing recorded, for a field the acta does not print or one left out). Repeating the
+    same request answers the same capture (same `captura_id`) and records nothing new."""
     captura = servicios.capturar(obtener_acta(acta_id), request.actor, cifras.como_json())
     return Status(200, {"acta_id": acta_id, "captura_id": captura.pk, "momento": captura.momento})

@@ -5,31 +5,36 @@ A *campo* is one figure of the acta: a vote column's key or one of `CAMPOS_ACTA`
 one flat namespace (column keys are parties, combinations, NO_REGISTRADAS and NULOS).
 """
 
+from collections.abc import Sequence
+
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from prep.actas.servicios import CAMPOS_ACTA, CifrasActa, validar_cifras
-from prep.catalogo.models import ColumnaVoto, Eleccion
+from prep.catalogo.consultas import candidaturas_de_acta
+from prep.catalogo.models import ActaEsperada, Coalicion, ColumnaVoto, Partido
 from prep.errores import Codigo, ErrorDeDominio
 from prep.reglas.cifras import como_json, validar
 
 TOTAL_ASENTADO = "TOTAL_VOTOS_ASENTADO"
 
 
-def campos(columnas: list[str]) -> list[str]:
+def campos(columnas: Sequence[str]) -> list[str]:
     """Every figure of an acta in the order the paper acta shows them: boletas and personas
     first, then the votes, then the total asentado."""
     return [*(c for c in CAMPOS_ACTA if c != TOTAL_ASENTADO), *columnas, TOTAL_ASENTADO]
 
 
-def leer_cifras(datos: object, columnas: list[str]) -> dict:
+def leer_cifras(datos: object, columnas: Sequence[str]) -> dict:
     """A capture's figures from JSON (the shape of `Acta.cifras`), validated and normalised.
 
-    Every vote column of the election and every figure of `CAMPOS_ACTA` must be there, each an
-    integer ≥ 0, "ILEGIBLE" or "SIN_DATO"; otherwise ErrorDeDominio in Spanish.
+    Exactly the vote fields the acta prints (`columnas`, its boleta: a field it does not print
+    is refused, B2) and every figure of `CAMPOS_ACTA` must be there, each an integer ≥ 0,
+    "ILEGIBLE" or "SIN_DATO"; otherwise ErrorDeDominio in Spanish.
     """
     if not isinstance(datos, dict) or not isinstance(datos.get("votos"), dict):
         raise ErrorDeDominio(
-            _("las cifras deben traer «votos»: un valor por cada columna de la elección"),
+            _("las cifras deben traer «votos»: un valor por cada campo de votos del acta"),
             Codigo.CIFRAS_INVALIDAS,
         )
     otras = {k: v for k, v in datos.items() if k != "votos"}
@@ -79,8 +84,9 @@ def diferencias(primera: dict, segunda: dict, orden: list[str]) -> list[str]:
     return [c for c in orden if a.get(c) != b.get(c)]
 
 
-def etiquetas(eleccion: Eleccion) -> dict[str, str]:
-    """A readable Spanish name for every campo of the election's actas."""
+def etiquetas(esperada: ActaEsperada) -> dict[str, str]:
+    """A readable Spanish name for every campo of an acta: a combination by its partidos (as a
+    coalición or a candidatura común), an independiente with who runs there (B1)."""
     nombres = {
         "TOTAL_BOLETAS_SOBRANTES": _("Boletas sobrantes"),
         "TOTAL_PERSONAS_VOTARON": _("Personas que votaron"),
@@ -92,11 +98,26 @@ def etiquetas(eleccion: Eleccion) -> dict[str, str]:
         ColumnaVoto.Tipo.NO_REGISTRADAS: _("Candidaturas no registradas"),
         ColumnaVoto.Tipo.NULOS: _("Votos nulos"),
     }
-    for clave, tipo in eleccion.columnas.order_by("orden").values_list("clave", "tipo"):
+    candidaturas = candidaturas_de_acta(esperada)
+    columnas = (
+        esperada.eleccion.columnas.order_by("orden")
+        .select_related("coalicion")
+        .prefetch_related(Prefetch("partidos", Partido.objects.order_by("orden")))
+    )
+    for columna in columnas:
+        clave, tipo = columna.clave, columna.tipo
         if tipo in por_tipo:
             nombres[clave] = por_tipo[tipo]
         elif tipo == ColumnaVoto.Tipo.COMBINACION:
-            nombres[clave] = _("Coalición %(partidos)s") % {"partidos": clave.replace("_", "-")}
+            coalicion = columna.coalicion
+            if coalicion and coalicion.tipo == Coalicion.Tipo.CANDIDATURA_COMUN:
+                plantilla = _("Candidatura común %(partidos)s")
+            else:
+                plantilla = _("Coalición %(partidos)s")
+            siglas = [p.siglas for p in columna.partidos.all()] or clave.split("_")
+            nombres[clave] = plantilla % {"partidos": "-".join(siglas)}
+        elif tipo == ColumnaVoto.Tipo.INDEPENDIENTE and clave in candidaturas:
+            nombres[clave] = f"{clave} — {candidaturas[clave]}"
         else:
             nombres[clave] = clave
     return nombres

@@ -7,6 +7,7 @@ claims and of the `capturada_*` states. Each call is one transaction and is idem
   (every field equal) or `en_conflicto`.
 """
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from prep.captura.acceso import exigir, obtener_acta
 from prep.captura.cifras import campos, diferencias, leer_cifras
 from prep.captura.cola import POR_CAPTURAR, candidatas, capturas_de, ronda_actual
 from prep.captura.models import Asignacion, Captura
-from prep.catalogo.consultas import columnas_de
+from prep.catalogo.consultas import columnas_de_acta
 from prep.cuentas.identidad import SISTEMA, Actor
 from prep.cuentas.permisos import Permiso
 from prep.errores import Codigo, ErrorDeDominio
@@ -75,7 +76,8 @@ def siguiente_acta(actor: Actor) -> Asignacion | None:
 
 
 def capturar(acta: Acta, actor: Actor, datos: object) -> Captura:
-    """Record the capturista's figures of the acta (the shape of `Acta.cifras`).
+    """Record the capturista's figures of the acta (the shape of `Acta.cifras`): exactly the
+    fields its boleta prints (`columnas_de_acta`); one it does not print is refused (B2).
 
     The acta must be claimed by this capturista (a claim that expired still counts while no one
     else has taken the acta). A person's second capture of the same acta never counts: an
@@ -85,7 +87,7 @@ def capturar(acta: Acta, actor: Actor, datos: object) -> Captura:
     with transaction.atomic():
         acta = obtener_acta(acta.pk, bloquear=True)
         exigir(actor, Permiso.CAPTURA, acta)
-        columnas = columnas_de(acta.eleccion)
+        columnas = columnas_de_acta(acta.acta_esperada)
         cifras = leer_cifras(datos, columnas)
         ronda = ronda_actual(acta)
         capturas = capturas_de(acta, ronda)
@@ -147,7 +149,7 @@ def _exigir_asignacion(acta: Acta, actor: Actor) -> None:
         )
 
 
-def _comparar(acta: Acta, primera: Captura, segunda: Captura, columnas: list[str]) -> None:
+def _comparar(acta: Acta, primera: Captura, segunda: Captura, columnas: Sequence[str]) -> None:
     """Compare the two captures field by field: equal → verificada, else en_conflicto. The
     system decides, so the system signs the bitácora entry."""
     difieren = diferencias(primera.cifras, segunda.cifras, campos(columnas))

@@ -1,10 +1,13 @@
 """Queries of the catálogo that many phases ask: the actas esperadas a CLAVE_ACTA names (printed
-on the acta, its QR label or typed), an election's vote columns and each acta's boleta."""
+on the acta, its QR label or typed), an election's vote columns, each acta's boleta and who
+runs under each of its columns."""
 
-from prep.catalogo.boletas import Boletas, Forma
+from django.db.models import Q
+
+from prep.catalogo.boletas import DISTRITO, ENTIDAD, MUNICIPIO, Boletas, Forma
 from prep.catalogo.claves import normalizar_clave, partes_de_acta
 from prep.catalogo.elecciones import es_federal
-from prep.catalogo.models import ActaEsperada, Casilla, Eleccion
+from prep.catalogo.models import ActaEsperada, Candidatura, Casilla, Eleccion
 
 
 def columnas_de(eleccion: Eleccion) -> list[str]:
@@ -40,6 +43,29 @@ def columnas_de_acta(esperada: ActaEsperada) -> Forma:
     return boletas_de(eleccion).de(
         esperada.tipo_acta, *ubicacion_de_boleta(eleccion, esperada.casilla)
     )
+
+
+def candidaturas_de_acta(esperada: ActaEsperada) -> dict[str, str]:
+    """Who runs under each vote column of an acta esperada, `{columna: nombre}` (B1): the
+    candidatura of its municipio, else of its distrito, else of its entidad (as its boleta)."""
+    eleccion = esperada.eleccion
+    entidad, distrito, municipio = ubicacion_de_boleta(eleccion, esperada.casilla)
+    ambitos = [
+        (ambito, numero)
+        for ambito, numero in ((MUNICIPIO, municipio), (DISTRITO, distrito), (ENTIDAD, 0))
+        if numero is not None
+    ]
+    donde = Q()
+    for ambito, numero in ambitos:
+        donde |= Q(ambito=ambito, numero=numero)
+    filas = Candidatura.objects.filter(donde, eleccion=eleccion, entidad__clave=entidad)
+    # Least specific first, so that the more specific ámbito's name is the one kept.
+    ordenadas = sorted(
+        filas.values_list("columna__clave", "ambito", "numero", "nombre"),
+        key=lambda f: ambitos.index((f[1], f[2])),
+        reverse=True,
+    )
+    return {columna: nombre for columna, _ambito, _numero, nombre in ordenadas}
 
 
 def actas_con_clave(clave: str, eleccion: str = "") -> list[ActaEsperada]:

@@ -55,7 +55,9 @@ class Detalle(Schema):
     imagen_sha256: str
     imagen_url: str
     difieren: list[str]
-    campos: list[CampoComparado]
+    campos: list[CampoComparado] = Field(
+        description="Exactamente los campos que imprime el acta de su ámbito, en su orden."
+    )
 
 
 class Resolucion(Schema):
@@ -122,9 +124,9 @@ def ver(request: HttpRequest, acta_id: int = ACTA):
     "/{int:acta_id}", response={200: Verificada, **ERRORES}, summary="Resolver un conflicto"
 )
 def resolver(request: HttpRequest, resolucion: Resolucion, acta_id: int = ACTA):
-    """Decides each differing field (value + reason); a value neither capture had is stored as
-    the verificador's capture 3. The acta becomes verificada; the answer carries the rules'
-    verdict (contabilizada, observaciones)."""
+    """Decides each differing field (value + reason; a field the acta does not print is refused,
+    422); a value neither capture had is stored as the verificador's capture 3. The acta
+    becomes verificada; the answer carries the rules' verdict (contabilizada, observaciones)."""
     resultado = servicios.resolver(
         obtener_acta(acta_id), request.actor, resolucion.valores, resolucion.motivos
     )

@@ -5,11 +5,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from prep.actas.models import Acta
-from prep.captura.acceso import filtro_alcance
+from prep.captura.acceso import CON_CASILLA, filtro_alcance
 from prep.captura.cifras import campos, diferencias, etiquetas, plano
 from prep.captura.cola import capturas_de
 from prep.captura.presentacion import imagen_url
-from prep.catalogo.consultas import columnas_de
+from prep.catalogo.boletas import Boletas
+from prep.catalogo.consultas import boletas_de, columnas_de_acta, ubicacion_de_boleta
 from prep.cuentas.identidad import Actor
 from prep.errores import Codigo, ErrorDeDominio
 
@@ -19,22 +20,27 @@ def conflictos(actor: Actor) -> QuerySet[Acta]:
     return (
         Acta.objects.filter(estado=Acta.Estado.EN_CONFLICTO)
         .filter(filtro_alcance(actor))
-        .select_related("eleccion", "acta_esperada__casilla__seccion__entidad")
+        .select_related(*CON_CASILLA)
         .order_by("actualizada", "pk")
     )
 
 
 def lista_de_conflictos(actor: Actor, limite: int = 500) -> list[dict]:
-    """The first `limite` conflicts with how many fields differ in each."""
-    orden_por_eleccion: dict[int, list[str]] = {}
+    """The first `limite` conflicts with how many of its printed fields differ in each."""
+    # The boletas of each election once, not one query per acta.
+    boletas: dict[int, Boletas] = {}
     filas = []
     for acta in conflictos(actor).prefetch_related("capturas")[:limite]:
-        if acta.eleccion_id not in orden_por_eleccion:
-            orden_por_eleccion[acta.eleccion_id] = campos(columnas_de(acta.eleccion))
+        if acta.eleccion_id not in boletas:
+            boletas[acta.eleccion_id] = boletas_de(acta.eleccion)
+        esperada = acta.acta_esperada
+        impresas = boletas[acta.eleccion_id].de(
+            esperada.tipo_acta, *ubicacion_de_boleta(acta.eleccion, esperada.casilla)
+        )
         todas = list(acta.capturas.all())
         ronda = max(c.ronda for c in todas)
         actuales = {c.numero: c.cifras for c in todas if c.ronda == ronda}
-        difieren = diferencias(actuales[1], actuales[2], orden_por_eleccion[acta.eleccion_id])
+        difieren = diferencias(actuales[1], actuales[2], campos(impresas))
         filas.append(
             {
                 "acta_id": acta.pk,
@@ -48,13 +54,13 @@ def lista_de_conflictos(actor: Actor, limite: int = 500) -> list[dict]:
 
 
 def detalle(acta: Acta) -> dict:
-    """The acta's two captures field by field (which differ, in acta order), its image and,
-    once verified, the final figures."""
+    """The acta's two captures field by field (the fields its boleta prints, in acta order;
+    which differ), its image and, once verified, the final figures."""
     capturas = capturas_de(acta)
     if 1 not in capturas or 2 not in capturas:
         raise ErrorDeDominio(_("el acta no tiene dos capturas que comparar"), Codigo.SIN_CONFLICTO)
-    orden = campos(columnas_de(acta.eleccion))
-    nombres = etiquetas(acta.eleccion)
+    orden = campos(columnas_de_acta(acta.acta_esperada))
+    nombres = etiquetas(acta.acta_esperada)
     primera, segunda = capturas[1].cifras, capturas[2].cifras
     a, b = plano(primera), plano(segunda)
     final = plano(acta.cifras) if acta.cifras else {}

@@ -24,7 +24,7 @@ from prep.captura.cifras import (
 )
 from prep.captura.cola import capturas_de
 from prep.captura.models import Captura
-from prep.catalogo.consultas import columnas_de
+from prep.catalogo.consultas import columnas_de_acta
 from prep.cuentas.identidad import Actor
 from prep.cuentas.permisos import Permiso
 from prep.errores import Codigo, ErrorDeDominio, SinPermiso
@@ -49,8 +49,8 @@ def resolver(
     read on the image (`valores`) and why (`motivos`). A value neither capture had is stored as
     capture 3 by the verificador, with the full resulting figures. The acta becomes verificada.
 
-    Fields that do not differ need (and admit) no decision. A retried identical resolution
-    changes nothing.
+    Fields that do not differ need (and admit) no decision; a field the acta does not print
+    (B2) is refused. A retried identical resolution changes nothing.
     """
     exigir(actor, Permiso.VERIFICACION)
     with transaction.atomic():
@@ -63,10 +63,10 @@ def resolver(
             )
         _independiente(actor, capturas)
         primera, segunda = capturas[1].cifras, capturas[2].cifras
-        columnas = columnas_de(acta.eleccion)
+        columnas = columnas_de_acta(acta.acta_esperada)
         orden = campos(columnas)
         difieren = diferencias(primera, segunda, orden)
-        leidos = _decisiones(difieren, valores, motivos)
+        leidos = _decisiones(orden, difieren, valores, motivos)
         final = con_valores(primera, leidos)
         if acta.estado == Acta.Estado.VERIFICADA and acta.cifras == final:
             return Verificada(acta, resumen(evaluacion_de(acta, final, columnas)))
@@ -111,11 +111,17 @@ def resolver(
         )
 
 
-def _decisiones(difieren: list[str], valores: dict, motivos: dict) -> dict:
+def _decisiones(orden: list[str], difieren: list[str], valores: dict, motivos: dict) -> dict:
     """The decided value of each differing field, validated; ErrorDeDominio listing every
-    problem (in Spanish) when a value or a reason is missing or wrong."""
+    problem (in Spanish) when a value or a reason is missing or wrong, or names a field the acta
+    does not print (`orden`: its fields)."""
     errores = []
-    sobran = [c for c in valores if c not in difieren]
+    ajenos = [c for c in (*valores, *(m for m in motivos if m not in valores)) if c not in orden]
+    if ajenos:
+        errores.append(
+            _("campos que esta acta no tiene: %(campos)s") % {"campos": ", ".join(map(str, ajenos))}
+        )
+    sobran = [c for c in valores if c in orden and c not in difieren]
     if sobran:
         errores.append(
             _("estos campos no difieren entre las capturas y no se deciden: %(campos)s")
@@ -158,7 +164,7 @@ def cotejar(acta: Acta, actor: Actor, datos: object, motivo: str) -> Verificada:
     with transaction.atomic():
         acta = obtener_acta(acta.pk, bloquear=True)
         exigir(actor, Permiso.VERIFICACION, acta)
-        columnas = columnas_de(acta.eleccion)
+        columnas = columnas_de_acta(acta.acta_esperada)
         cifras = leer_cifras(datos, columnas)
         if acta.estado != Acta.Estado.VERIFICADA:
             raise ErrorDeDominio(
