@@ -4,8 +4,8 @@ An ayuntamientos acta prints its municipio's contenders, a diputaciones acta its
 the RP acta of a casilla especial only the partidos, no registradas and nulos. An acta takes the
 boleta of its own tipo de acta from its municipio, else its distrito, else its entidad; failing
 that, the boleta for every tipo in the same order; without any, every column of its election.
-(So one entidad-wide boleta of the RP acta covers the casillas especiales of every distrito.) Fields outside the
-boleta are *no aplica* (B2).
+(So one entidad-wide boleta of the RP acta covers the casillas especiales of every distrito.)
+Fields outside the boleta are *no aplica* (B2).
 
 Pure Python (no Django): the catálogo's validation, the phases' queries and the generator share
 it.
