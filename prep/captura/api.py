@@ -36,6 +36,9 @@ class Asignada(Schema):
     acta_id: int
     clave: str
     eleccion: str
+    demarcacion: str = Field(
+        description="Municipio, distrito o entidad cuyas candidaturas imprime el acta."
+    )
     campos: list[Campo] = Field(
         description="Exactamente los campos que imprime el acta de su ámbito (municipio,"
         " distrito o entidad), en su orden: los que envía la captura."

@@ -7,7 +7,7 @@ from prep.actas.models import Acta
 from prep.captura.acceso import CON_CASILLA
 from prep.captura.cifras import campos, etiquetas
 from prep.captura.models import Asignacion
-from prep.catalogo.consultas import columnas_de_acta
+from prep.catalogo.consultas import columnas_de_acta, demarcacion_de
 
 
 def imagen_url(sha256: str) -> str:
@@ -26,6 +26,7 @@ def para_capturar(acta: Acta) -> dict:
         "acta_id": acta.pk,
         "clave": esperada.clave,
         "eleccion": acta.eleccion.nombre,
+        "demarcacion": demarcacion_de(acta.eleccion, esperada.casilla),
         "campos": [{"clave": c, "etiqueta": nombres[c]} for c in impresos],
         "imagen_sha256": acta.codigo_integridad,
         "imagen_url": imagen_url(acta.codigo_integridad),

@@ -3,6 +3,7 @@ on the acta, its QR label or typed), an election's vote columns, each acta's bol
 runs under each of its columns."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from prep.catalogo.boletas import DISTRITO, ENTIDAD, MUNICIPIO, Boletas, Forma
 from prep.catalogo.claves import normalizar_clave, partes_de_acta
@@ -35,6 +36,28 @@ def ubicacion_de_boleta(eleccion: Eleccion, casilla: Casilla) -> tuple[int, int 
         distrito.numero if distrito else None,
         casilla.municipio.numero if casilla.municipio_id else None,
     )
+
+
+def demarcacion_de(eleccion: Eleccion, casilla: Casilla) -> str:
+    """Where an acta's contenders are registered, as an operator reads it: the municipio of an
+    ayuntamientos acta, the distrito of a diputaciones acta, else the entidad (B1). It tells
+    a capturista why the fields change from one acta to the next."""
+    if eleccion.tipo == Eleccion.Tipo.AYUNTAMIENTO and casilla.municipio_id:
+        municipio = casilla.municipio
+        return _("Municipio %(n)d, %(nombre)s") % {
+            "n": municipio.numero,
+            "nombre": municipio.nombre,
+        }
+    distrito = casilla.distrito_federal if es_federal(eleccion.tipo) else casilla.distrito_local
+    if (
+        eleccion.tipo in (Eleccion.Tipo.DIPUTACION_LOCAL, Eleccion.Tipo.DIPUTACION_FEDERAL)
+        and distrito
+    ):
+        return _("Distrito %(n)d, %(cabecera)s") % {
+            "n": distrito.numero,
+            "cabecera": distrito.cabecera,
+        }
+    return casilla.entidad.nombre
 
 
 def columnas_de_acta(esperada: ActaEsperada) -> Forma:

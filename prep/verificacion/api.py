@@ -51,6 +51,9 @@ class Detalle(Schema):
     acta_id: int
     clave: str
     eleccion: str
+    demarcacion: str = Field(
+        description="Municipio, distrito o entidad cuyas candidaturas imprime el acta."
+    )
     estado: str
     imagen_sha256: str
     imagen_url: str

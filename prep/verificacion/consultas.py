@@ -10,7 +10,12 @@ from prep.captura.cifras import campos, diferencias, etiquetas, plano
 from prep.captura.cola import capturas_de
 from prep.captura.presentacion import imagen_url
 from prep.catalogo.boletas import Boletas
-from prep.catalogo.consultas import boletas_de, columnas_de_acta, ubicacion_de_boleta
+from prep.catalogo.consultas import (
+    boletas_de,
+    columnas_de_acta,
+    demarcacion_de,
+    ubicacion_de_boleta,
+)
 from prep.cuentas.identidad import Actor
 from prep.errores import Codigo, ErrorDeDominio
 
@@ -69,6 +74,7 @@ def detalle(acta: Acta) -> dict:
         "acta_id": acta.pk,
         "clave": acta.acta_esperada.clave,
         "eleccion": acta.eleccion.nombre,
+        "demarcacion": demarcacion_de(acta.eleccion, acta.acta_esperada.casilla),
         "estado": acta.estado,
         "imagen_sha256": acta.codigo_integridad,
         "imagen_url": imagen_url(acta.codigo_integridad),

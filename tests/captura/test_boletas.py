@@ -52,6 +52,9 @@ def test_la_api_y_la_pagina_piden_los_campos_de_su_municipio(distrito, ana, muni
     asignada = c.post(SIGUIENTE).json()
     assert asignada["acta_id"] == acta.pk
     assert [k["clave"] for k in asignada["campos"]] == campos(municipio)
+    # The operator sees whose acta it is: the fields change with the municipio.
+    assert asignada["demarcacion"].startswith(f"Municipio {municipio}, ")
+    assert asignada["demarcacion"] in c.get("/captura/").text
     etiquetas = {k["clave"]: k["etiqueta"] for k in asignada["campos"]}
 
     pagina = [(m["nombre"], m["etiqueta"]) for m in _CAMPO.finditer(c.get("/captura/").text)]
