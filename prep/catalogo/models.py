@@ -285,6 +285,7 @@ class Eleccion(models.Model):
             prevalece=Prevalece(self.prevalece),
             representantes=Representantes(self.representantes),
             inconsistencias=Inconsistencias(self.inconsistencias),
+            participacion_sin_seccion=self.participacion_sin_seccion,
         )
 
 

@@ -7,20 +7,30 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.db.models import F
+
 from prep.actas.lectura import acta_para_reglas, otras_de
 from prep.actas.models import Acta as RegistroActa
-from prep.catalogo.claves import clave_acta, clave_casilla
-from prep.catalogo.consultas import columnas_de
+from prep.catalogo.boletas import DISTRITO, ENTIDAD, MUNICIPIO
+from prep.catalogo.claves import clave_acta, clave_casilla, sufijo_ambito
+from prep.catalogo.consultas import boletas_de, columnas_de
 from prep.catalogo.elecciones import es_federal
-from prep.catalogo.models import ActaEsperada, Eleccion
+from prep.catalogo.models import ActaEsperada, ColumnaVoto, Eleccion
 from prep.publicacion.base_ine.columnas import (
     FORMATO_FECHA_HORA,
     IDENTIFICACION,
+    NO_APLICA,
     NO_CAPTURADO,
 )
 from prep.publicacion.base_ine.escritura import FilaActa, escribir_base
 from prep.reglas.acta import Acta, Registro, Ubicacion
-from prep.reglas.agregacion import Resultados, agregar
+from prep.reglas.agregacion import (
+    CandidaturaDeCoalicion,
+    Contienda,
+    Resultados,
+    agregar_por_boleta,
+    contienda,
+)
 
 # Which geography each kind of election publishes beside the entidad.
 _GEOGRAFIA = {
@@ -46,13 +56,122 @@ def _fecha(momento: datetime | None, zona: ZoneInfo) -> str:
     return momento.astimezone(zona).strftime(FORMATO_FECHA_HORA) if momento else ""
 
 
-def filas_de(eleccion: Eleccion, columnas: list[str], zona: ZoneInfo) -> Iterator[FilaActa]:
-    """Every acta of the election as a database row: catálogo order, then fuera de catálogo."""
+@dataclass(frozen=True)
+class CoalicionPublicada:
+    """R11: a coalition or candidatura común of an election as the corte publishes it: its
+    name and kind, the columns whose votes are hers (her parties' own columns, then her
+    combinations in acta order) and, among them, her combination columns (where one is printed,
+    she runs: B1)."""
+
+    nombre: str
+    tipo: str
+    columnas: tuple[str, ...]
+    combinaciones: tuple[str, ...]
+    # For each combination, its partidos' own columns: where only some of her partidos run
+    # together (PAN-PRI of a PAN-PRI-PRD coalition), the others' votes are not hers.
+    partes: tuple[tuple[str, ...], ...] = ()
+
+
+def coaliciones_de(eleccion: Eleccion) -> list[CoalicionPublicada]:
+    """The election's coalitions and candidaturas comunes, by name (the order of every
+    `candidaturas` list the corte publishes)."""
+    propias = {
+        p.pk: c.clave
+        for c in eleccion.columnas.filter(tipo=ColumnaVoto.Tipo.PARTIDO).prefetch_related(
+            "partidos"
+        )
+        for p in c.partidos.all()
+    }
+    coaliciones = []
+    for coalicion in eleccion.coaliciones.order_by("nombre").prefetch_related(
+        "partidos", "columnas__partidos"
+    ):
+        suyas = sorted(
+            (c for c in coalicion.columnas.all() if c.tipo == ColumnaVoto.Tipo.COMBINACION),
+            key=lambda c: c.orden,
+        )
+        combinaciones = tuple(c.clave for c in suyas)
+        partes = tuple(
+            tuple(propias[p.pk] for p in c.partidos.all() if p.pk in propias) for c in suyas
+        )
+        partidos = tuple(propias[p.pk] for p in coalicion.partidos.all() if p.pk in propias)
+        coaliciones.append(
+            CoalicionPublicada(
+                coalicion.nombre, coalicion.tipo, partidos + combinaciones, combinaciones, partes
+            )
+        )
+    return coaliciones
+
+
+# (ámbito, entidad, número: 0 for the entidad) → {columna: nombre de la candidatura}
+Candidatos = dict[tuple[str, int, int], dict[str, str]]
+
+
+def candidatos_de(eleccion: Eleccion) -> Candidatos:
+    """Who runs under each column in each ámbito of the election (B1, `candidaturas.csv`)."""
+    candidatos: Candidatos = {}
+    for ambito, entidad, numero, columna, nombre in eleccion.candidaturas.values_list(
+        "ambito", "entidad__clave", "numero", "columna__clave", "nombre"
+    ):
+        candidatos.setdefault((ambito, entidad, numero), {})[columna] = nombre
+    return candidatos
+
+
+def candidatos_en(
+    candidatos: Candidatos, entidad: int, distrito: int | None, municipio: int | None
+) -> dict[str, str]:
+    """`{columna: nombre}` in a place: the candidatura of its municipio, else of its distrito,
+    else of its entidad (the order in which an acta finds its boleta; None: a level the place
+    does not have or is above)."""
+    nombres: dict[str, str] = {}
+    ambitos = ((ENTIDAD, 0), (DISTRITO, distrito), (MUNICIPIO, municipio))
+    for ambito, numero in ambitos:
+        if numero is not None:
+            nombres.update(candidatos.get((ambito, entidad, numero), {}))
+    return nombres
+
+
+def para_agregar(
+    coaliciones: list[CoalicionPublicada], columnas: list[str]
+) -> list[CandidaturaDeCoalicion]:
+    """The coalitions as the aggregation counts them: by column index."""
+    indice = {c: i for i, c in enumerate(columnas)}
+    return [
+        CandidaturaDeCoalicion(
+            tuple(indice[c] for c in k.columnas),
+            tuple(indice[c] for c in k.combinaciones),
+            tuple(tuple(indice[c] for c in parte) for parte in k.partes),
+        )
+        for k in coaliciones
+    ]
+
+
+def _geografia(numero: int | None, nombre: str) -> tuple[str, str]:
+    return (NO_APLICA, NO_APLICA) if numero is None else (f"{numero:03d}", nombre)
+
+
+def filas_de(
+    eleccion: Eleccion,
+    columnas: list[str],
+    zona: ZoneInfo,
+    coaliciones: list[CandidaturaDeCoalicion] | None = None,
+) -> Iterator[FilaActa]:
+    """Every acta of the election as a database row: catálogo order, then fuera de catálogo.
+
+    Each row carries what its acta's boleta prints (B1; `coaliciones`: the election's, to tell
+    which of them run on it), found with one dictionary lookup per acta. A casilla without
+    sección (B4) publishes the shared CLAVE_CASILLA/CLAVE_ACTA and `N/A` in the geography that
+    does not apply, while the rules and the nodes know it by its own unique key.
+    """
+    coaliciones = coaliciones or []
     federal = es_federal(eleccion.tipo)
-    distrito = (
-        "casilla__seccion__distrito_federal" if federal else "casilla__seccion__distrito_local"
-    )
+    distrito = "casilla__distrito_federal" if federal else "casilla__distrito_local"
     municipal = eleccion.tipo == Eleccion.Tipo.AYUNTAMIENTO
+    boletas = boletas_de(eleccion)
+    indice = {c: i for i, c in enumerate(columnas)}
+    todas = contienda(None, len(columnas), coaliciones)
+    # (tipo de acta, entidad, distrito, municipio) → (printed fields or None for all, Contienda)
+    de_boleta: dict[tuple, tuple[frozenset[str] | None, Contienda]] = {}
     campos = (
         "tipo_acta",
         "casilla__tipo",
@@ -63,12 +182,14 @@ def filas_de(eleccion: Eleccion, columnas: list[str], zona: ZoneInfo) -> Iterato
         "casilla__ubicacion",
         "casilla__mecanismo_traslado",
         "casilla__seccion__numero",
-        "casilla__seccion__entidad__clave",
-        "casilla__seccion__entidad__nombre",
+        "casilla__entidad__clave",
+        "casilla__entidad__nombre",
         f"{distrito}__numero",
         f"{distrito}__cabecera",
-        "casilla__seccion__municipio__numero",
-        "casilla__seccion__municipio__nombre",
+        "casilla__municipio__numero",
+        "casilla__municipio__nombre",
+        "casilla__distrito_local__numero",
+        "casilla__distrito_federal__numero",
         "acta__estado",
         "acta__cifras",
         "acta__causa_sin_acta",
@@ -81,12 +202,15 @@ def filas_de(eleccion: Eleccion, columnas: list[str], zona: ZoneInfo) -> Iterato
         "acta__tipo_documento",
         "acta__cotejada",
     )
+    # Casillas without sección have no sección and maybe no distrito or municipio: each goes
+    # after the secciones of its distrito (of its entidad when it has none), by ámbito.
     consulta = (
         ActaEsperada.objects.filter(eleccion=eleccion)
         .order_by(
-            "casilla__seccion__entidad__clave",
-            f"{distrito}__numero",
-            "casilla__seccion__numero",
+            "casilla__entidad__clave",
+            F(f"{distrito}__numero").asc(nulls_last=True),
+            F("casilla__seccion__numero").asc(nulls_last=True),
+            F("casilla__municipio__numero").asc(nulls_last=True),
             "casilla__tipo",
             "casilla__numero",
             "casilla__ext_contigua",
@@ -111,6 +235,8 @@ def filas_de(eleccion: Eleccion, columnas: list[str], zona: ZoneInfo) -> Iterato
             dist_nombre,
             mun,
             mun_nombre,
+            dist_local,
+            dist_federal,
             estado,
             cifras,
             causa,
@@ -123,14 +249,43 @@ def filas_de(eleccion: Eleccion, columnas: list[str], zona: ZoneInfo) -> Iterato
             documento,
             cotejada,
         ) = fila
-        clave = clave_casilla(ent, seccion, tipo, numero, ext)
+        clave = clave_casilla(ent, seccion or 0, tipo, numero, ext)
         clave_de_acta = clave_acta(clave, tipo_acta)
-        geografia = (
-            (str(mun), mun_nombre) if municipal else (f"{dist:03d}", f"{dist:03d}. {dist_nombre}")
-        )
-        lugar = Ubicacion(ent, None if municipal else dist, mun, seccion, clave)
+        if seccion is None:
+            sufijo = sufijo_ambito(mun, dist_local, dist_federal)
+            seccion_id = casilla_id = NO_APLICA
+        else:
+            sufijo = ""
+            seccion_id, casilla_id = f"{seccion:04d}", f"{numero:02d}"
+        if municipal:
+            geografia = (NO_APLICA, NO_APLICA) if mun is None else (str(mun), mun_nombre)
+        else:
+            geografia = _geografia(dist, f"{dist:03d}. {dist_nombre}" if dist else "")
+        boleta = (tipo_acta, ent, dist, mun)
+        conocida = de_boleta.get(boleta)
+        if conocida is None:
+            forma = boletas.buscar(*boleta) if boletas.formas else None
+            conocida = de_boleta[boleta] = (
+                (None, todas)
+                if forma is None
+                else (
+                    frozenset(forma),
+                    contienda((indice[c] for c in forma), len(columnas), coaliciones),
+                )
+            )
+        impresas, de_la_boleta = conocida
+        lugar = Ubicacion(ent, None if municipal else dist, mun, seccion, clave + sufijo)
         acta = acta_para_reglas(
-            clave_de_acta, estado, cifras, columnas, tipo, ln, rep, causa, lugar
+            clave_de_acta + sufijo,
+            estado,
+            cifras,
+            columnas,
+            tipo,
+            ln,
+            rep,
+            causa,
+            lugar,
+            impresas,
         )
         yield FilaActa(
             identificacion=(
@@ -139,14 +294,15 @@ def filas_de(eleccion: Eleccion, columnas: list[str], zona: ZoneInfo) -> Iterato
                 f"{ent:02d}",
                 ent_nombre,
                 *geografia,
-                f"{seccion:04d}",
-                f"{numero:02d}",
+                seccion_id,
+                casilla_id,
                 tipo,
                 f"{ext:02d}",
                 str(ubicacion),
                 tipo_acta,
             ),
             acta=acta,
+            contienda=de_la_boleta,
             otras=otras_de(cifras),
             mecanismo_traslado=traslado,
             codigo_integridad=sha or "",
@@ -166,7 +322,7 @@ def _fuera_de_catalogo(eleccion: Eleccion, zona: ZoneInfo) -> Iterator[FilaActa]
         "id"
     )
     entidad = eleccion.actas_esperadas.values_list(
-        "casilla__seccion__entidad__clave", "casilla__seccion__entidad__nombre"
+        "casilla__entidad__clave", "casilla__entidad__nombre"
     ).first()
     ent, nombre = entidad if entidad else (None, NO_CAPTURADO)
     for n, registro in enumerate(fuera, start=1):
@@ -191,22 +347,33 @@ def _fuera_de_catalogo(eleccion: Eleccion, zona: ZoneInfo) -> Iterator[FilaActa]
 
 
 @dataclass(frozen=True)
+class Leida:
+    """One election as `leer` reads it: its vote columns, coalitions, candidaturas and rows."""
+
+    eleccion: Eleccion
+    columnas: list[str]
+    coaliciones: list[CoalicionPublicada]
+    candidatos: Candidatos
+    filas: list[FilaActa]
+    zona: ZoneInfo
+
+
+@dataclass(frozen=True)
 class EleccionCalculada:
     """One election at the instant of a corte: its rows (catálogo order, then fuera de
     catálogo) and its totals at every level."""
 
     eleccion: Eleccion
     columnas: list[str]
+    coaliciones: list[CoalicionPublicada]
+    candidatos: Candidatos
     filas: list[FilaActa]
     resultados: Resultados
     zona: ZoneInfo
 
 
-Leida = tuple[Eleccion, list[str], list[FilaActa], ZoneInfo]
-
-
 def leer() -> list[Leida]:
-    """Every election with its vote columns and its rows.
+    """Every election with its vote columns, coalitions, candidaturas and rows.
 
     Run it inside one transaction with a stable snapshot so all elections show the same instant.
     """
@@ -214,22 +381,37 @@ def leer() -> list[Leida]:
     for eleccion in Eleccion.objects.select_related("proceso").order_by("orden", "tipo"):
         zona = ZoneInfo(eleccion.proceso.zona_horaria)
         columnas = columnas_de(eleccion)
-        leidas.append((eleccion, columnas, list(filas_de(eleccion, columnas, zona)), zona))
+        coaliciones = coaliciones_de(eleccion)
+        filas = list(filas_de(eleccion, columnas, zona, para_agregar(coaliciones, columnas)))
+        leidas.append(Leida(eleccion, columnas, coaliciones, candidatos_de(eleccion), filas, zona))
     return leidas
 
 
 def calcular(leidas: list[Leida]) -> list[EleccionCalculada]:
     """Evaluate and aggregate what `leer` read (pure computation: no database)."""
-    return [
-        EleccionCalculada(
-            eleccion,
-            columnas,
-            filas,
-            agregar((f.acta for f in filas), len(columnas), eleccion.configuracion),
-            zona,
+    calculadas = []
+    for leida in leidas:
+        n = len(leida.columnas)
+        coaliciones = para_agregar(leida.coaliciones, leida.columnas)
+        todas = contienda(None, n, coaliciones)
+        resultados = agregar_por_boleta(
+            ((f.acta, f.contienda or todas) for f in leida.filas),
+            n,
+            leida.eleccion.configuracion,
+            coaliciones,
         )
-        for eleccion, columnas, filas, zona in leidas
-    ]
+        calculadas.append(
+            EleccionCalculada(
+                leida.eleccion,
+                leida.columnas,
+                leida.coaliciones,
+                leida.candidatos,
+                leida.filas,
+                resultados,
+                leida.zona,
+            )
+        )
+    return calculadas
 
 
 def todas_registradas(calculadas: list[EleccionCalculada]) -> bool:
@@ -258,5 +440,6 @@ def texto_base(calculada: EleccionCalculada, corte: datetime, corte_final: bool)
         columnas_voto=calculada.columnas,
         filas=calculada.filas,
         evaluaciones=calculada.resultados.evaluaciones,
+        no_aplica=calculada.eleccion.no_aplica,
     )
     return destino.getvalue().encode("utf-8-sig")

@@ -245,7 +245,7 @@ def _instantanea(difusores: LeerDifusores) -> Instantanea:
     outside the snapshot."""
     with _lectura_estable():
         leidas = leer()
-        usadas = {f.codigo_integridad for *_, filas, _z in leidas for f in filas}
+        usadas = {f.codigo_integridad for leida in leidas for f in leida.filas}
         usadas.discard("")
         # In batches: SQLite caps the variables of one query (250,000 in Debian's build), and a
         # national night publishes ~500,000 images.
@@ -291,7 +291,7 @@ def _bases(
             nombre = f"{c.eleccion.tipo}_CANDIDATURAS_{c.eleccion.proceso.anio}.csv"
             miembro = zipfile.ZipInfo(f"{carpeta}_{c.eleccion.tipo}/{nombre}", fecha)
             miembro.compress_type = zipfile.ZIP_DEFLATED
-            archivo.writestr(miembro, texto_candidaturas(c.eleccion))
+            archivo.writestr(miembro, texto_candidaturas(c, inst.nombres))
         leeme = zipfile.ZipInfo(f"{carpeta}_LEEME.txt", fecha)
         archivo.writestr(leeme, _leeme(carpeta, momento, inst).encode("utf-8"))
     datos = salida.getvalue()
@@ -311,6 +311,13 @@ def _leeme(carpeta: str, momento: datetime, inst: Instantanea) -> str:
         "contabilizadas, lista nominal, votos, participación ciudadana); línea 7 los nombres de",
         "las columnas y desde la línea 8 una fila por acta esperada y luego las actas fuera de",
         "catálogo. CODIGO_INTEGRIDAD es el SHA-256 de la imagen del acta.",
+        "",
+        "Cada municipio o distrito imprime en su acta sólo a sus contendientes: en la columna de",
+        "una opción que el acta no imprime, la celda dice «-» o «N/A» (no compitió allí; no es",
+        "un cero). El archivo _CANDIDATURAS_ de cada elección dice, por municipio, distrito o",
+        "entidad, qué columnas imprime su acta y quién compite en cada una. Las actas de voto",
+        "anticipado comparten una CLAVE_ACTA y llevan «N/A» en la sección: las distingue su",
+        "municipio o distrito.",
         "",
     ]
     for c in inst.calculadas:
@@ -360,7 +367,7 @@ def _corte_json(numero, momento, final, inst: Instantanea, bases: dict, numero_b
                 "nombre": c.eleccion.nombre,
                 "geografia": geografia(c.eleccion),
                 "columnas": columnas_json(c.eleccion),
-                "candidaturas": candidaturas_json(c.eleccion),
+                "candidaturas": candidaturas_json(c.coaliciones),
                 "resumen": f"datos/{c.eleccion.tipo}/resumen.json",
             }
             for c in inst.calculadas

@@ -9,17 +9,31 @@ import csv
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from prep.catalogo.claves import partes_de_casilla
 from prep.catalogo.elecciones import es_federal
-from prep.catalogo.models import ColumnaVoto, Distrito, Eleccion, Entidad, Municipio
-from prep.publicacion.base_datos import EleccionCalculada, columnas_identificacion
+from prep.catalogo.models import Coalicion, ColumnaVoto, Distrito, Eleccion, Entidad, Municipio
+from prep.publicacion.base_datos import (
+    CoalicionPublicada,
+    EleccionCalculada,
+    candidatos_en,
+    columnas_identificacion,
+    para_agregar,
+)
 from prep.publicacion.base_ine.columnas import ENCABEZADO
 from prep.publicacion.base_ine.escritura import columnas_fila, valores_encabezado, valores_fila
 from prep.reglas.acta import Registro
-from prep.reglas.agregacion import Clave, Nivel, Totales
+from prep.reglas.agregacion import (
+    CandidaturaDeCoalicion,
+    Clave,
+    Nivel,
+    Totales,
+    contiende,
+    orden_clave,
+)
 
 _TIPO_COLUMNA = {
     ColumnaVoto.Tipo.PARTIDO: "partido",
@@ -28,7 +42,18 @@ _TIPO_COLUMNA = {
     ColumnaVoto.Tipo.NO_REGISTRADAS: "no_registradas",
     ColumnaVoto.Tipo.NULOS: "nulos",
 }
-_TIPO_CASILLA = {"B": "Básica", "C": "Contigua", "E": "Extraordinaria", "S": "Especial"}
+_TIPO_CASILLA = {
+    "B": "Básica",
+    "C": "Contigua",
+    "E": "Extraordinaria",
+    "S": "Especial",
+    "A": "Voto anticipado",
+    "M": "Voto desde el extranjero",
+}
+_TIPO_COALICION = {
+    Coalicion.Tipo.COALICION: "coalicion",
+    Coalicion.Tipo.CANDIDATURA_COMUN: "candidatura_comun",
+}
 _EXTENSION = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 
 
@@ -68,8 +93,13 @@ class Nombres:
         )
 
 
-def totales_json(totales: Totales, corte_final: bool) -> dict:
-    """A node's counters, percentages, participación and votes (NODE_TOTALS)."""
+def totales_json(
+    totales: Totales, corte_final: bool, coaliciones: Sequence[CandidaturaDeCoalicion] = ()
+) -> dict:
+    """A node's counters, percentages, participación and votes (NODE_TOTALS). `votos` follows
+    the election's columns and `candidaturas` its coalitions: null where that option did not run
+    in the node (no acta esperada of it prints the column, or the coalition's combinations; B1,
+    B2), so a non-contender is never a 0."""
     encabezado = dict(
         zip(ENCABEZADO, valores_encabezado(totales, corte_final=corte_final), strict=True)
     )
@@ -77,8 +107,32 @@ def totales_json(totales: Totales, corte_final: bool) -> dict:
         clave.lower(): valor if clave.startswith("PORCENTAJE") else int(valor)
         for clave, valor in encabezado.items()
     }
-    datos["votos"] = list(totales.votos)
+    compiten = _compiten(totales.contienden, totales.columnas, tuple(coaliciones))
+    if compiten is None:
+        datos["votos"] = list(totales.votos)
+        datos["candidaturas"] = list(totales.candidaturas)
+    else:
+        columnas, candidaturas = compiten
+        datos["votos"] = [v if c else None for v, c in zip(totales.votos, columnas, strict=True)]
+        datos["candidaturas"] = [
+            v if c else None for v, c in zip(totales.candidaturas, candidaturas, strict=True)
+        ]
     return datos
+
+
+@cache
+def _compiten(
+    impresas: int, columnas: int, coaliciones: tuple[CandidaturaDeCoalicion, ...]
+) -> tuple[tuple[bool, ...], tuple[bool, ...]] | None:
+    """Which columns and coalitions run where the bit set `impresas` is printed; None when all
+    of them do (every node of an election without boletas). Nodes share a few distinct sets,
+    so this is computed once per set."""
+    if impresas == (1 << columnas) - 1:
+        return None
+    return (
+        tuple(contiende(impresas, i) for i in range(columnas)),
+        tuple(k.corre_en(impresas) for k in coaliciones),
+    )
 
 
 def columnas_json(eleccion: Eleccion) -> list[dict]:
@@ -110,48 +164,116 @@ def columnas_json(eleccion: Eleccion) -> list[dict]:
     return columnas
 
 
-def candidaturas_json(eleccion: Eleccion) -> list[dict]:
-    """R11: each coalition's candidatura and the columns whose votes are hers (the member
-    parties' own columns and every combination of them), so any level's total is their sum."""
-    propias = {
-        p.pk: c.clave
-        for c in eleccion.columnas.filter(tipo=ColumnaVoto.Tipo.PARTIDO).prefetch_related(
-            "partidos"
+def candidaturas_json(coaliciones: Sequence[CoalicionPublicada]) -> list[dict]:
+    """R11: each coalition's (or candidatura común's) candidatura and the columns whose votes
+    are hers: her parties' own columns and her combinations. Where she runs, a node's
+    `totales.candidaturas` gives her total; where her parties run apart, null."""
+    return [
+        {
+            "nombre": k.nombre,
+            "tipo": _TIPO_COALICION[Coalicion.Tipo(k.tipo)],
+            "columnas": list(k.columnas),
+        }
+        for k in coaliciones
+    ]
+
+
+# The ámbito at which each kind of election registers its candidaturas: the candidaturas file
+# has one block per ámbito.
+_AMBITO_CANDIDATURAS = {
+    Eleccion.Tipo.AYUNTAMIENTO: Nivel.MUNICIPIO,
+    Eleccion.Tipo.DIPUTACION_LOCAL: Nivel.DISTRITO,
+    Eleccion.Tipo.DIPUTACION_FEDERAL: Nivel.DISTRITO,
+}
+
+
+def texto_candidaturas(calculada: EleccionCalculada, nombres: Nombres) -> bytes:
+    """The candidaturas CSV beside each database (as INE's and the OPLs' `…_CANDIDATURAS_…`):
+    for each ámbito where the election's candidaturas are registered (municipio, distrito or
+    entidad), one row per column its actas print, with who runs there (B1): a party of a
+    coalition that runs there gives its votes to the coalition's candidatura, the same party
+    running apart elsewhere to its own, and `CAND_IND_1` names each municipio's person."""
+    eleccion = calculada.eleccion
+    nivel = _AMBITO_CANDIDATURAS.get(Eleccion.Tipo(eleccion.tipo), Nivel.ENTIDAD)
+    federal = es_federal(eleccion.tipo)
+    geografia = {
+        Nivel.MUNICIPIO: ["ID_MUNICIPIO", "MUNICIPIO"],
+        Nivel.DISTRITO: ["ID_DISTRITO_FEDERAL", "DISTRITO_FEDERAL"]
+        if federal
+        else ["ID_DISTRITO_LOCAL", "DISTRITO_LOCAL"],
+    }.get(nivel, [])
+    descripcion = columnas_json(eleccion)
+    partidos = {
+        c.clave: "-".join(p.siglas for p in c.partidos.all())
+        for c in eleccion.columnas.prefetch_related("partidos")
+    }
+    coaliciones = list(
+        zip(
+            calculada.coaliciones,
+            para_agregar(calculada.coaliciones, calculada.columnas),
+            strict=True,
         )
-        for p in c.partidos.all()
-    }
-    candidaturas = []
-    for coalicion in eleccion.coaliciones.order_by("nombre").prefetch_related(
-        "partidos", "columnas"
-    ):
-        columnas = [propias[p.pk] for p in coalicion.partidos.all() if p.pk in propias]
-        columnas += [c.clave for c in coalicion.columnas.order_by("orden")]
-        candidaturas.append({"nombre": coalicion.nombre, "columnas": columnas})
-    return candidaturas
-
-
-def texto_candidaturas(eleccion: Eleccion) -> bytes:
-    """The candidaturas CSV beside each database (as INE's `PRES_CANDIDATURAS_2024.csv`): each
-    vote column, its parties, and the candidatura its votes go to."""
-    de_coalicion = {
-        columna: k["nombre"] for k in candidaturas_json(eleccion) for columna in k["columnas"]
-    }
+    )
     salida = io.StringIO()
     escritor = csv.writer(salida, lineterminator="\n")
-    escritor.writerow(["COLUMNA", "TIPO", "NOMBRE", "PARTIDOS", "CANDIDATURA"])
-    columnas = eleccion.columnas.order_by("orden").prefetch_related("partidos")
-    for columna, datos in zip(columnas, columnas_json(eleccion), strict=True):
-        partidos = "-".join(p.siglas for p in columna.partidos.all())
-        propia = partidos if datos["tipo"] in {"partido", "candidatura_independiente"} else ""
-        escritor.writerow(
-            [
-                columna.clave,
-                datos["tipo"],
-                datos["nombre"],
-                partidos,
-                de_coalicion.get(columna.clave, propia),
-            ]
-        )
+    escritor.writerow(
+        [
+            "ID_ENTIDAD",
+            "ENTIDAD",
+            *geografia,
+            "PARTIDO_CI",
+            "TIPO",
+            "NOMBRE",
+            "PARTIDOS",
+            "CANDIDATURA",
+            "CANDIDATURA_PROPIETARIA",
+        ]
+    )
+    tipo_distrito = str(Distrito.Tipo.FEDERAL if federal else Distrito.Tipo.LOCAL)
+    nodos = calculada.resultados.niveles[nivel]
+    for clave in sorted(k for k in nodos if None not in k):
+        entidad: int = clave[0]
+        numero: int = clave[-1]  # the municipio or distrito (the entidad, for entidad nodes)
+        impresas = nodos[clave].contienden
+        if nivel is Nivel.MUNICIPIO:
+            # As the database writes them, so that the two files join on these cells.
+            lugar = [str(numero), nombres.municipios.get((entidad, numero), "")]
+            candidatos = candidatos_en(calculada.candidatos, entidad, None, numero)
+        elif nivel is Nivel.DISTRITO:
+            cabecera = nombres.distritos.get((entidad, tipo_distrito, numero), "")
+            lugar = [f"{numero:03d}", f"{numero:03d}. {cabecera}"]
+            candidatos = candidatos_en(calculada.candidatos, entidad, numero, None)
+        else:
+            lugar = []
+            candidatos = candidatos_en(calculada.candidatos, entidad, None, None)
+        de_coalicion = {
+            columna: k.nombre
+            for k, agregable in coaliciones
+            if agregable.corre_en(impresas)
+            for columna in k.columnas
+        }
+        for i, datos in enumerate(descripcion):
+            if not contiende(impresas, i):
+                continue
+            columna = datos["clave"]
+            propia = (
+                partidos[columna]
+                if datos["tipo"] in {"partido", "candidatura_independiente"}
+                else ""
+            )
+            escritor.writerow(
+                [
+                    f"{entidad:02d}",
+                    nombres.entidades.get(entidad, ""),
+                    *lugar,
+                    columna,
+                    datos["tipo"],
+                    datos["nombre"],
+                    partidos[columna],
+                    de_coalicion.get(columna, propia),
+                    candidatos.get(columna, ""),
+                ]
+            )
     return salida.getvalue().encode("utf-8-sig")
 
 
@@ -176,15 +298,17 @@ class Arbol:
         self.imagenes = imagenes  # sha256 → MIME type, of the images this corte publishes
         self.tipo = calculada.eleccion.tipo
         self.geografia = geografia(calculada.eleccion)
+        self.municipal = self.geografia == "municipio"
         self.tipo_distrito = Distrito.Tipo.FEDERAL if es_federal(self.tipo) else Distrito.Tipo.LOCAL
         self.n_votos = len(calculada.columnas)
+        self.no_aplica = calculada.eleccion.no_aplica
+        self.indice = {c: i for i, c in enumerate(calculada.columnas)}
+        self.coaliciones = tuple(para_agregar(calculada.coaliciones, calculada.columnas))
         self.columnas_acta = columnas_fila(
             columnas_identificacion(calculada.eleccion), calculada.columnas
         )
         niveles = calculada.resultados.niveles
-        self.intermedio = niveles[
-            Nivel.MUNICIPIO if self.geografia == "municipio" else Nivel.DISTRITO
-        ]
+        self.intermedio = niveles[Nivel.MUNICIPIO if self.municipal else Nivel.DISTRITO]
         self.secciones = niveles[Nivel.SECCION]
         self.casillas = niveles[Nivel.CASILLA]
         self.filas_por_casilla: dict[str, list] = defaultdict(list)
@@ -214,7 +338,7 @@ class Arbol:
         }
 
     def _intermedio(self, e: int, n: int) -> dict:
-        if self.geografia == "municipio":
+        if self.municipal:
             nombre = self.nombres.municipios.get((e, n), "")
         else:
             nombre = self.nombres.distritos.get((e, self.tipo_distrito, n), "")
@@ -237,20 +361,43 @@ class Arbol:
 
     def _padre_de_seccion(self, clave: Clave) -> tuple[int, int | None]:
         e, d, m, _s = clave
-        return e, (m if self.geografia == "municipio" else d)
+        return e, (m if self.municipal else d)
 
-    def _nodo(self, ref: dict, ruta: list[dict], totales: Totales, hijos: list[dict]) -> dict:
+    def _lugar_intermedio(self, clave: tuple) -> tuple[int, int | None, int | None]:
+        e, n = clave
+        return (e, None, n) if self.municipal else (e, n, None)
+
+    def _totales(self, totales: Totales) -> dict:
+        return totales_json(totales, self.final, self.coaliciones)
+
+    def _candidatos(self, totales: Totales, lugar: tuple | None) -> dict[str, str]:
+        """Who runs under each contender's column at a node (B1): its ámbito's candidaturas,
+        only for the columns printed there."""
+        if lugar is None or not self.c.candidatos:
+            return {}
+        nombres = candidatos_en(self.c.candidatos, *lugar)
+        impresas = totales.contienden
+        return {
+            columna: nombre
+            for columna, nombre in nombres.items()
+            if columna in self.indice and contiende(impresas, self.indice[columna])
+        }
+
+    def _nodo(
+        self, ref: dict, ruta: list[dict], totales: Totales, hijos: list[dict], lugar
+    ) -> dict:
         return {
             "nivel": ref["nivel"],
             "id": ref["id"],
             "nombre": ref["nombre"],
             "ruta": ruta,
-            "totales": totales_json(totales, self.final),
+            "totales": self._totales(totales),
+            "candidatos": self._candidatos(totales, lugar),
             "hijos": hijos,
         }
 
     def _hijo(self, ref: dict, totales: Totales) -> dict:
-        return {**ref, "totales": totales_json(totales, self.final)}
+        return {**ref, "totales": self._totales(totales)}
 
     # --- the files ------------------------------------------------------------------------
 
@@ -259,6 +406,8 @@ class Arbol:
         entidades = self.c.resultados.niveles[Nivel.ENTIDAD]
         conocidas = sorted(k for k in entidades if k[0] is not None)
         raiz = {"nivel": "resumen", "id": self.tipo, "nombre": self.c.eleccion.nombre}
+        # A single entidad's candidaturas are the whole election's.
+        unica = (conocidas[0][0], None, None) if len(conocidas) == 1 else None
         yield (
             self.resumen(),
             a_json(
@@ -267,6 +416,7 @@ class Arbol:
                     [],
                     self.c.resultados.total,
                     [self._hijo(self._entidad(e), entidades[(e,)]) for (e,) in conocidas],
+                    unica,
                 )
             ),
         )
@@ -279,11 +429,21 @@ class Arbol:
         casillas_de: dict[tuple, list] = defaultdict(list)
         for clave in sorted(k for k in self.casillas if k[3] is not None):
             casillas_de[clave[:4]].append(clave)
+        # Casillas without sección (B4) are shown at the lowest node that holds them: their
+        # municipio or distrito, else their entidad.
+        sin_seccion_de: dict[tuple, list] = defaultdict(list)
+        sin_seccion = (k for k in self.casillas if k[3] is None and k[4] is not None)
+        for clave in sorted(sin_seccion, key=orden_clave):
+            padre = self._padre_de_seccion(clave[:4])
+            sin_seccion_de[
+                padre if padre in self.intermedio and None not in padre else (clave[0],)
+            ].append(clave)
 
         for (e,) in conocidas:
             ref_e = self._entidad(e)
             hijos = [self._hijo(self._intermedio(*k), self.intermedio[k]) for k in por_entidad[e]]
-            nodo = self._nodo(ref_e, [], entidades[(e,)], hijos)
+            nodo = self._nodo(ref_e, [], entidades[(e,)], hijos, (e, None, None))
+            self._con_casillas(nodo, sin_seccion_de.get((e,), []))
             fuera = self.fuera_de_catalogo.get(e, [])
             if fuera:
                 nodo["columnas_acta"] = self.columnas_acta
@@ -296,16 +456,26 @@ class Arbol:
                     for s in secciones_de[clave]
                 ]
                 ruta = [ref_e]
-                yield (
-                    ref_i["archivo"],
-                    a_json(self._nodo(ref_i, ruta, self.intermedio[clave], hijos)),
+                nodo = self._nodo(
+                    ref_i, ruta, self.intermedio[clave], hijos, self._lugar_intermedio(clave)
                 )
+                self._con_casillas(nodo, sin_seccion_de.get(clave, []))
+                yield ref_i["archivo"], a_json(nodo)
                 for s in secciones_de[clave]:
                     yield self._archivo_seccion(s, [*ruta, ref_i], casillas_de[s])
 
     def _archivo_seccion(self, clave: Clave, ruta: list[dict], casillas: list) -> tuple[str, bytes]:
         ref = self._seccion(clave[0], clave[3])
-        nodo = self._nodo(ref, ruta, self.secciones[clave], [])
+        e, d, m, _s = clave
+        nodo = self._nodo(ref, ruta, self.secciones[clave], [], (e, d, m))
+        self._con_casillas(nodo, casillas, siempre=True)
+        return ref["archivo"], a_json(nodo)
+
+    def _con_casillas(self, nodo: dict, casillas: list, siempre: bool = False) -> None:
+        """Put the casillas and their actas (each as its database row) into a node's file: a
+        sección's, or those without sección of a municipio, distrito or entidad."""
+        if not casillas and not siempre:
+            return
         nodo["columnas_acta"] = self.columnas_acta
         lista, imagenes = [], {}
         for casilla in casillas:
@@ -319,17 +489,16 @@ class Arbol:
                 {
                     "clave": clave_casilla,
                     "nombre": nombre_casilla(clave_casilla),
-                    "totales": totales_json(self.casillas[casilla], self.final),
+                    "totales": self._totales(self.casillas[casilla]),
                     "actas": [self._fila(f) for f in filas],
                 }
             )
         nodo["casillas"] = lista
         nodo["imagenes"] = imagenes
-        return ref["archivo"], a_json(nodo)
 
     def _fila(self, fila) -> list[str]:
         evaluacion = self.c.resultados.evaluaciones[fila.acta.clave]
-        return valores_fila(fila, evaluacion, self.n_votos)
+        return valores_fila(fila, evaluacion, self.n_votos, self.no_aplica)
 
 
 def nombre_casilla(clave: str) -> str:

@@ -28,6 +28,17 @@ class Prevalece(StrEnum):
 Cifra = int | Lectura
 """A captured quantity: a non-negative integer, or ILEGIBLE, or SIN_DATO."""
 
+# Figures of the acta that are not vote fields (row columns of the INE layout,
+# prep.publicacion.base_ine.columnas), by their CSV column. Here, in pure Python, so the
+# synthetic-election generator shares them with the phases.
+CAMPOS_ACTA = (
+    "TOTAL_BOLETAS_SOBRANTES",
+    "TOTAL_PERSONAS_VOTARON",
+    "TOTAL_REP_PARTIDO_CI_VOTARON",
+    "TOTAL_VOTOS_SACADOS",
+    "TOTAL_VOTOS_ASENTADO",
+)
+
 
 def valor(cifra: Cifra | None) -> int:
     """The quantity's weight in a sum: ILEGIBLE, SIN_DATO, NO_APLICA and missing count as 0 (R2,

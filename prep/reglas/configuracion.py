@@ -37,6 +37,9 @@ class ConfiguracionReglas:
     inconsistencias: Inconsistencias = Inconsistencias.TODAS
     # R5 is not applied to casillas especiales (LN = 0) [B].
     excede_en_especiales: bool = False
+    # B4: whether the lista nominal (and votes) of voto anticipado and VMRE actas count in
+    # participación; they always count in LISTA_NOMINAL_ACTAS_CONTABILIZADAS.
+    participacion_sin_seccion: bool = True
 
 
 CONFIGURACION_POR_OMISION = ConfiguracionReglas()

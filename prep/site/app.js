@@ -183,8 +183,9 @@ function migas(eleccion, pasos) {
 }
 
 const pasosRuta = (eleccion, datos) => (datos.ruta || []).map((r) => [r.nombre, ruta([eleccion.tipo, r.nivel, r.id])]);
-const pasosSeccion = (eleccion, datos) =>
-  [...pasosRuta(eleccion, datos), [datos.nombre, ruta([eleccion.tipo, "seccion", datos.id])]];
+/* The node that lists a casilla: its sección, or the node of one without sección. */
+const pasosNodo = (eleccion, datos) =>
+  [...pasosRuta(eleccion, datos), [datos.nombre, ruta([eleccion.tipo, datos.nivel, datos.id])]];
 
 function dato(etiqueta, valor, nota) {
   return el("div", {}, el("dt", { texto: etiqueta }), el("dd", {}, valor, nota ? el("small", { texto: nota }) : null));
@@ -209,26 +210,35 @@ function tabla(etiqueta, encabezados, filas, clase) {
       el("thead", {}, el("tr", {}, encabezados.map((h) => el("th", { scope: "col" }, h)))), el("tbody", {}, filas)));
 }
 
+/* B1: the columns that ran at a node (a null total: no option there, not a 0). */
+const contendientes = (eleccion, t) => eleccion.columnas.flatMap((_, i) => ((t?.votos || [])[i] === null ? [] : [i]));
+const noCompite = (donde) => el("td", { clase: "no-compite", title: `No compite en ${donde}`, texto: "-" });
+
 /* Bar chart in inline SVG: percentages for the bars, so the text keeps its CSS size at any
 width. Screen readers get the whole chart as one labelled image, and the table has the same
-figures. */
-function grafica(eleccion, valores, de) {
-  const columnas = eleccion.columnas;
-  const votos = columnas.map((_, i) => numero(valores[i]) ?? 0);
+figures. Under each option, its candidate's name there. */
+function grafica(eleccion, todos, de, indices, candidatos = {}) {
+  const columnas = indices.map((i) => eleccion.columnas[i]);
+  const valores = indices.map((i) => todos[i]);
+  const votos = valores.map((v) => numero(v) ?? 0);
   const total = votos.reduce((s, v) => s + v, 0);
   const mayor = Math.max(1, ...votos);
   const pct = (i) => `${porcentaje(votos[i], total)}%`;
-  const leyenda = (c, i) => `${c.nombre}: ${cifra(valores[i])} votos (${pct(i)})`;
+  const quien = (c) => candidatos[c.clave];
+  const leyenda = (c, i) => `${c.nombre}${quien(c) ? ` (${quien(c)})` : ""}: ${cifra(valores[i])} votos (${pct(i)})`;
+  const h = columnas.some(quien) ? 62 : 44;
   const id = `grafica-${++graficas}`;
-  const svg = sv("svg", { role: "img", "aria-labelledby": id, width: "100%", height: columnas.length * 44, clase: "grafica" },
+  const svg = sv("svg", { role: "img", "aria-labelledby": id, width: "100%", height: columnas.length * h, clase: "grafica" },
     sv("title", { id, texto: `Votos por opción en ${de}. ${columnas.map(leyenda).join("; ")}.` }),
     columnas.map((c, i) => sv("g", {}, sv("title", { texto: leyenda(c, i) }),
-      sv("text", { x: 0, y: i * 44 + 16, clase: "opcion", texto: c.corto || c.clave }),
-      sv("text", { x: "100%", y: i * 44 + 16, "text-anchor": "end", texto: `${cifra(valores[i])} · ${pct(i)}` }),
-      sv("rect", { x: 0, y: i * 44 + 22, width: "100%", height: 14, clase: "riel" }),
-      sv("rect", { x: 0, y: i * 44 + 22, width: `${(votos[i] * 100) / mayor}%`, height: 14, fill: color(c.color), clase: "barra" }))));
+      sv("text", { x: 0, y: i * h + 16, clase: "opcion", texto: c.corto || c.clave }),
+      sv("text", { x: "100%", y: i * h + 16, "text-anchor": "end", texto: `${cifra(valores[i])} · ${pct(i)}` }),
+      quien(c) && sv("text", { x: 0, y: i * h + 35, clase: "candidato", texto: quien(c) }),
+      sv("rect", { x: 0, y: i * h + h - 22, width: "100%", height: 14, clase: "riel" }),
+      sv("rect", { x: 0, y: i * h + h - 22, width: `${(votos[i] * 100) / mayor}%`, height: 14, fill: color(c.color), clase: "barra" }))));
   const filas = columnas.map((c, i) => el("tr", {},
-    el("th", { scope: "row" }, el("span", { clase: "muestra", style: `background:${color(c.color)}` }), c.nombre),
+    el("th", { scope: "row" }, el("span", { clase: "muestra", style: `background:${color(c.color)}` }), c.nombre,
+      quien(c) && el("small", { texto: quien(c) })),
     td(cifra(valores[i])), td(pct(i))));
   filas.push(el("tr", { clase: "total" }, el("th", { scope: "row", texto: "Total" }), td(cifra(total)),
     td(total ? "100.0000%" : "0.0000%")));
@@ -236,28 +246,29 @@ function grafica(eleccion, valores, de) {
     tabla(`Votos por opción en ${de}`, ["Opción", "Votos", "Porcentaje"], filas, "numeros")));
 }
 
-/* R11: a coalition's candidatura gets its parties' and its combinations' votes. */
-function candidaturas(eleccion, valores, de) {
-  const indice = new Map(eleccion.columnas.map((c, i) => [c.clave, i]));
-  const filas = (eleccion.candidaturas || []).map((k) => el("tr", {}, el("th", { scope: "row", texto: k.nombre }),
-    td(cifra(k.columnas.reduce((s, c) => s + (numero(valores[indice.get(c)]) ?? 0), 0))),
-    td(k.columnas.join(", "))));
+/* R11: a coalition's candidatura, only where it runs (null where its parties run apart). */
+function candidaturas(eleccion, t, de) {
+  const filas = (eleccion.candidaturas || []).flatMap((k, i) => ((t.candidaturas || [])[i] ?? null) === null ? [] : [
+    el("tr", {}, el("th", { scope: "row", texto: k.nombre }), td(cifra(t.candidaturas[i])), td(k.columnas.join(", ")))]);
   return filas.length ? seccion("t-candidaturas", "Votos por candidatura de coalición",
     tabla(`Votos por candidatura de coalición en ${de}`, ["Candidatura", "Votos", "Columnas que suma"], filas, "numeros")) : null;
 }
 
-const encabezadosVotos = (eleccion) => eleccion.columnas.map((c) => el("abbr", { title: c.nombre, texto: c.corto || c.clave }));
+const encabezadosVotos = (eleccion, indices) =>
+  indices.map((i) => el("abbr", { title: eleccion.columnas[i].nombre, texto: eleccion.columnas[i].corto }));
+const NOTA = "«-»: esa opción no compite allí: no aparece en su acta.";
 
-function tablaHijos(eleccion, datos) {
+function tablaHijos(eleccion, datos, indices) {
   const hijos = datos.hijos || [];
   if (!hijos.length) return null;
   const [singular, plural] = NIVELES[hijos[0].nivel] || ["Zona", "Zonas"];
   const filas = hijos.map(({ nivel, id, nombre, totales: t }) => el("tr", {},
     el("th", { scope: "row" }, a(ruta([eleccion.tipo, nivel, id]), nombre)),
     td(`${cifra(t.actas_contabilizadas)} de ${cifra(t.actas_esperadas)} (${t.porcentaje_actas_contabilizadas}%)`),
-    td(`${t.porcentaje_participacion_ciudadana}%`), eleccion.columnas.map((_, i) => td(cifra((t.votos || [])[i])))));
+    td(`${t.porcentaje_participacion_ciudadana}%`), indices.map((i) => (t.votos[i] === null ? noCompite(nombre) : td(cifra(t.votos[i]))))));
   return seccion("t-hijos", plural, tabla(`${plural} de ${datos.nombre || eleccion.nombre}`,
-    [singular, "Actas contabilizadas", "Participación", ...encabezadosVotos(eleccion)], filas, "numeros"));
+    [singular, "Actas contabilizadas", "Participación", ...encabezadosVotos(eleccion, indices)], filas, "numeros"),
+    hijos.some((h) => indices.some((i) => h.totales.votos[i] === null)) && el("p", { clase: "nota", texto: NOTA }));
 }
 
 /* A seccion file's acta rows are the CSV rows: cells are read by column name. */
@@ -286,26 +297,36 @@ function votosDe(eleccion, actas, leer) {
     : actas.filter((f) => contabilizada(f, leer)).reduce((s, f) => s + (numero(leer(f, c.clave)) ?? 0), 0));
 }
 
-function tablaCasillas(eleccion, datos) {
+/* A sección's casillas, or a node's without sección (own key; the shared one shown). */
+function tablaCasillas(eleccion, datos, indices, id, titulo) {
   const leer = lector(datos);
-  const filas = (datos.casillas || []).map((c) => el("tr", {},
-    el("th", { scope: "row" }, a(ruta([eleccion.tipo, "seccion", datos.id, c.clave]), c.nombre), el("small", { texto: c.clave })),
-    td(c.actas.map((f) => estadoDe(f, leer)).join(", ")), td(participacion(c.actas, leer)),
-    votosDe(eleccion, c.actas, leer).map((v) => td(cifra(v)))));
-  return seccion("t-casillas", "Casillas", tabla(`Casillas de ${datos.nombre}`,
-    ["Casilla", "Estado del acta", "Participación", ...encabezadosVotos(eleccion)], filas, "numeros"));
+  const filas = (datos.casillas || []).map((c) => {
+    const votos = votosDe(eleccion, c.actas, leer);
+    return el("tr", {},
+      el("th", { scope: "row" }, a(ruta([eleccion.tipo, datos.nivel, datos.id, c.clave]), c.nombre), el("small", { texto: c.clave.split("_")[0] })),
+      td(c.actas.map((f) => estadoDe(f, leer)).join(", ")), td(participacion(c.actas, leer)),
+      indices.map((i) => (c.totales.votos[i] === null ? noCompite(c.nombre) : td(cifra(votos[i])))));
+  });
+  return seccion(id, titulo, tabla(`${titulo} de ${datos.nombre}`,
+    ["Casilla", "Estado del acta", "Participación", ...encabezadosVotos(eleccion, indices)], filas, "numeros"));
 }
+
+/* B4: casillas without sección, named by tipo (7th character of the key). */
+const sinSeccion = (casillas) => ({ A: "Voto anticipado", M: "Voto desde el extranjero" })[
+  [...new Set(casillas.map((c) => c.clave[6]))].join("")] || "Voto anticipado y desde el extranjero";
 
 /* Views: {titulo, nivel, migas, contenido}. */
 function vistaNodo(eleccion, datos, nivel) {
   const titulo = nivel ? datos.nombre : eleccion.nombre;
+  const indices = contendientes(eleccion, datos.totales);
   return {
     titulo,
     nivel: nivel ? `${eleccion.nombre} · ${(NIVELES[nivel] || [nivel])[0]}` : "Total de la elección",
     migas: nivel ? migas(eleccion, [...pasosRuta(eleccion, datos), [titulo]]) : null,
-    contenido: [cifrasActas(datos.totales), grafica(eleccion, datos.totales.votos || [], titulo),
-      candidaturas(eleccion, datos.totales.votos || [], titulo),
-      nivel === "seccion" ? tablaCasillas(eleccion, datos) : tablaHijos(eleccion, datos)],
+    contenido: [cifrasActas(datos.totales), grafica(eleccion, datos.totales.votos || [], titulo, indices, datos.candidatos),
+      candidaturas(eleccion, datos.totales, titulo),
+      nivel === "seccion" ? tablaCasillas(eleccion, datos, indices, "t-casillas", "Casillas") : tablaHijos(eleccion, datos, indices),
+      nivel !== "seccion" && datos.casillas && tablaCasillas(eleccion, datos, indices, "t-sin-seccion", sinSeccion(datos.casillas))],
   };
 }
 
@@ -313,19 +334,19 @@ function vistaCasilla(eleccion, datos, casilla) {
   const leer = lector(datos);
   const titulo = `Casilla ${casilla.nombre}`;
   const filas = casilla.actas.map((f, i) => el("tr", {},
-    el("th", { scope: "row" }, a(ruta([eleccion.tipo, "seccion", datos.id, casilla.clave, idActa(f, leer, i)]), `Acta ${idActa(f, leer, i)}`)),
+    el("th", { scope: "row" }, a(ruta([eleccion.tipo, datos.nivel, datos.id, casilla.clave, idActa(f, leer, i)]), `Acta ${idActa(f, leer, i)}`)),
     td(estadoDe(f, leer)), td(leer(f, "OBSERVACIONES") ?? ""), td(cifra(leer(f, "TOTAL_VOTOS_CALCULADO") ?? ""))));
   return {
     titulo,
     nivel: `${eleccion.nombre} · Casilla ${casilla.clave}`,
-    migas: migas(eleccion, [...pasosSeccion(eleccion, datos), [titulo]]),
+    migas: migas(eleccion, [...pasosNodo(eleccion, datos), [titulo]]),
     contenido: [
       seccion("t-actas", "Actas y participación", el("dl", { clase: "cifras" },
         dato("Actas contabilizadas", `${casilla.actas.filter((f) => contabilizada(f, leer)).length} de ${casilla.actas.length}`),
         dato("Participación ciudadana", participacion(casilla.actas, leer)))),
       seccion("t-lista", "Actas de esta casilla", tabla(`Actas de la casilla ${casilla.nombre}`,
         ["Acta", "Estado", "Observaciones", "Total de votos calculado"], filas)),
-      grafica(eleccion, votosDe(eleccion, casilla.actas, leer), titulo),
+      grafica(eleccion, votosDe(eleccion, casilla.actas, leer), titulo, contendientes(eleccion, casilla.totales), datos.candidatos),
     ],
   };
 }
@@ -340,15 +361,15 @@ function vistaActa(eleccion, datos, casilla, fila, clave) {
   return {
     titulo,
     nivel: `${eleccion.nombre} · Casilla ${casilla.nombre}`,
-    migas: migas(eleccion, [...pasosSeccion(eleccion, datos),
-      [`Casilla ${casilla.nombre}`, ruta([eleccion.tipo, "seccion", datos.id, casilla.clave])], [titulo]]),
+    migas: migas(eleccion, [...pasosNodo(eleccion, datos),
+      [`Casilla ${casilla.nombre}`, ruta([eleccion.tipo, datos.nivel, datos.id, casilla.clave])], [titulo]]),
     contenido: [
       el("p", { clase: `sello estado-${String(leer(fila, "CONTABILIZADA"))}`, id: "estado-acta", texto: estadoDe(fila, leer) }),
       seccion("t-datos", "Datos del acta", el("dl", { clase: "cifras datos" },
         dato("Participación ciudadana", participacion([fila], leer)),
         RESUMEN_ACTA.filter((c) => leer(fila, c) !== undefined)
           .map((c) => dato(ETIQUETAS[c], c === "OBSERVACIONES" && leer(fila, c) === "-" ? "Ninguna" : cifra(leer(fila, c)))))),
-      grafica(eleccion, votosDe(eleccion, [fila], leer), titulo),
+      grafica(eleccion, votosDe(eleccion, [fila], leer), titulo, contendientes(eleccion, casilla.totales), datos.candidatos),
       imagen(datos, fila, leer, clave),
       seccion("t-registro", "Registro en la base de datos",
         el("p", { texto: "Los mismos valores, en el mismo orden, que la fila de esta acta en el CSV de las bases de datos." }),
@@ -414,7 +435,7 @@ async function resolver(partes) {
     else enlace.removeAttribute("aria-current");
   }
   if (!nivel) return vistaNodo(eleccion, await cargar(eleccion.resumen), null);
-  if (!NIVELES[nivel] || !/^[\w-]+$/.test(id || "") || (claveCasilla && nivel !== "seccion")) return noEncontrada();
+  if (!NIVELES[nivel] || !/^[\w-]+$/.test(id || "")) return noEncontrada();
   const datos = await cargar(`${eleccion.resumen.replace(/[^/]*$/, "")}${nivel}/${id}.json`);
   if (!claveCasilla) return vistaNodo(eleccion, datos, nivel);
   const casilla = (datos.casillas || []).find((c) => c.clave === claveCasilla);

@@ -68,7 +68,7 @@ class Eleccion:
         actas = self.sintetica.actas[self._siguiente : self._siguiente + cuantas]
         self._siguiente += cuantas
         for i, acta in enumerate(actas):
-            columnas = list(self.sintetica.columnas[acta.eleccion])
+            columnas = list(acta.columnas)  # the fields its boleta prints
             esperada = self._esperadas.get((acta.eleccion, acta.clave_acta))
             if esperada is None or (acta.registro is Registro.PENDIENTE and not pendientes):
                 continue
@@ -80,7 +80,7 @@ class Eleccion:
                 servicios.registrar_sin_acta(esperada, acta.causa_sin_acta, momento=momento)
                 continue
             if i < con_imagen:
-                imagen = imagen_plana(acta, columnas, self._siguiente + i, "PNG")
+                imagen = imagen_plana(acta, self._siguiente + i, "PNG")
                 # Received a few minutes before its figures are verified.
                 reloj.configurar(reloj.texto_simulado(momento - timedelta(minutes=5), 1, ahora()))
                 try:
@@ -89,7 +89,7 @@ class Eleccion:
                     reloj.configurar(None)
             servicios.registrar_resultado(
                 esperada,
-                servicios.CifrasActa(dict(zip(columnas, acta.votos, strict=True)), acta.otras),
+                servicios.CifrasActa(acta.votos_por_columna(), acta.otras),
                 columnas=columnas,
                 momento=momento,
             )

@@ -7,9 +7,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from prep.publicacion.base_ine.columnas import ENCABEZADO
-from prep.publicacion.base_ine.escritura import FilaActa, escribir_base, linea_corte
+from prep.publicacion.base_ine.escritura import (
+    FilaActa,
+    escribir_base,
+    linea_corte,
+    valores_fila,
+)
 from prep.reglas.acta import CausaSinActa, Registro
-from prep.reglas.agregacion import agregar
+from prep.reglas.agregacion import agregar, contienda
 from prep.reglas.cifras import Lectura
 from tests.reglas.fabricas import acta
 
@@ -105,3 +110,25 @@ def test_la_hora_del_corte_necesita_zona():
 def test_R16_mismos_datos_mismos_bytes():
     a, b = _escribir(), _escribir()
     assert hashlib.sha256(a.encode()).hexdigest() == hashlib.sha256(b.encode()).hexdigest()
+
+
+def test_la_marca_de_no_aplica_va_en_las_celdas_que_el_acta_no_imprime():
+    """B2: PRI is not on these actas. Captured or not, its cell carries the election's marker;
+    the printed fields of an acta not captured carry `-`."""
+    sin_pri = contienda((0, 2), 3)
+    capturada = acta(120, Lectura.NO_APLICA, 4, clave="A1", lista_nominal=600)
+    pendiente = acta(registro=Registro.PENDIENTE, clave="A2")
+    evaluaciones = agregar([capturada, pendiente], 3).evaluaciones
+    for marca in ("-", "N/A"):
+        filas = [
+            valores_fila(FilaActa(("'A'",), a, sin_pri), evaluaciones[a.clave], 3, marca)
+            for a in (capturada, pendiente)
+        ]
+        votos = [f[5:8] for f in filas]  # after the identification and the 4 previous figures
+        assert votos == [["120", marca, "4"], ["-", marca, "-"]]
+    # Without a Contienda (no boletas) every column is printed: `-` only where not captured.
+    assert valores_fila(FilaActa(("'A'",), pendiente), evaluaciones["A2"], 3, "N/A")[5:8] == [
+        "-",
+        "-",
+        "-",
+    ]

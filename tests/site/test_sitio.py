@@ -25,7 +25,9 @@ pytestmark = pytest.mark.un_motor
 
 # Bytes, uncompressed. The first view reads only the election's summary, whatever the corte's size.
 PRESUPUESTO_PRIMERA_VISTA = 60_000
-PRESUPUESTO_JS_CSS = 30_000
+# 30,000 until issue 15, whose per-ámbito contenders, candidate names and casillas without
+# sección took the site's code from 29,986 to 31,953 bytes (10,900 with gzip).
+PRESUPUESTO_JS_CSS = 32_000
 
 
 def leer(corte: Path, ruta: str) -> dict:
@@ -142,7 +144,8 @@ def test_navegar_hasta_un_acta(vista, carpeta, corte, servidor, abrir_sitio, art
     pagina.get_by_text("Ver los votos como tabla").click()
     votos = pagina.locator("main details table tbody tr")
     for numero, columna in enumerate(eleccion["columnas"]):
-        expect(votos.nth(numero).locator("th")).to_have_text(columna["nombre"])
+        # The contender's name, and its candidate's when the catálogo names one.
+        expect(votos.nth(numero).locator("th")).to_contain_text(columna["nombre"])
         expect(votos.nth(numero).locator("td").first).to_have_text(cifra(celda[columna["clave"]]))
 
     sha = celda["CODIGO_INTEGRIDAD"]

@@ -16,7 +16,7 @@ from prep.publicacion.base_ine.columnas import (
     SIN_DATO,
 )
 from prep.reglas.acta import Acta, Registro
-from prep.reglas.agregacion import Totales
+from prep.reglas.agregacion import Contienda, Totales, contiende
 from prep.reglas.cifras import Cifra, Lectura
 from prep.reglas.evaluacion import Evaluacion
 from prep.reglas.porcentajes import formatear
@@ -32,10 +32,12 @@ CAMPOS_PREVIOS = (
 
 @dataclass(frozen=True, slots=True)
 class FilaActa:
-    """One acta's row: identification cells as published, the acta, and its metadata."""
+    """One acta's row: identification cells as published, the acta, what its boleta prints
+    (None: every column), and its metadata."""
 
     identificacion: Sequence[str]
     acta: Acta
+    contienda: Contienda | None = None
     otras: Mapping[str, Cifra] = field(default_factory=dict)
     mecanismo_traslado: str = ""
     codigo_integridad: str = ""
@@ -48,11 +50,13 @@ class FilaActa:
     cotejada: bool = False
 
 
-def celda(cifra: Cifra | None) -> str:
-    """A figure as published: the number, `Ilegible`, `Sin dato`, or `-` when not captured or
-    not printed on the acta (B2: no aplica)."""
-    if cifra is None or cifra is Lectura.NO_APLICA:
+def celda(cifra: Cifra | None, no_aplica: str = NO_CAPTURADO) -> str:
+    """A figure as published: the number, `Ilegible`, `Sin dato`, `-` when not captured, or
+    the election's `no_aplica` marker when not printed on the acta (B2)."""
+    if cifra is None:
         return NO_CAPTURADO
+    if cifra is Lectura.NO_APLICA:
+        return no_aplica
     if cifra is Lectura.ILEGIBLE:
         return ILEGIBLE
     if cifra is Lectura.SIN_DATO:
@@ -107,8 +111,10 @@ def escribir_base(
     columnas_voto: Sequence[str],
     filas: Iterable[FilaActa],
     evaluaciones: Mapping[str, Evaluacion],
+    no_aplica: str = NO_CAPTURADO,
 ) -> int:
-    """Write the whole file; return the number of data rows written."""
+    """Write the whole file; return the number of data rows written. `no_aplica` is the marker
+    of the cells of columns a row's acta does not print (B2: `-` or `N/A`)."""
     escritor = csv.writer(destino, lineterminator="\n")
     escritor.writerow([nombre_eleccion.upper()])
     escritor.writerow([linea_corte(corte)])
@@ -118,8 +124,9 @@ def escribir_base(
     escritor.writerow([])
     escritor.writerow(columnas_fila(columnas_identificacion, columnas_voto))
     escritas = 0
+    n_votos = len(columnas_voto)
     for fila in filas:
-        escritor.writerow(valores_fila(fila, evaluaciones[fila.acta.clave], len(columnas_voto)))
+        escritor.writerow(valores_fila(fila, evaluaciones[fila.acta.clave], n_votos, no_aplica))
         escritas += 1
     return escritas
 
@@ -131,17 +138,24 @@ def columnas_fila(
     return [*columnas_identificacion, *CAMPOS_PREVIOS, *columnas_voto, *CIERRE]
 
 
-def valores_fila(fila: FilaActa, evaluacion: Evaluacion, n_votos: int) -> list[str]:
-    """One acta's row, as published (the site's JSON carries these same strings)."""
+def valores_fila(
+    fila: FilaActa, evaluacion: Evaluacion, n_votos: int, no_aplica: str = NO_CAPTURADO
+) -> list[str]:
+    """One acta's row, as published (the site's JSON carries these same strings): `no_aplica`
+    in the cells of the columns its acta does not print, whether captured or not."""
     acta = fila.acta
     capturada = acta.registro is Registro.CAPTURADA
     if capturada:
         previos = [celda(fila.otras.get(c, Lectura.SIN_DATO)) for c in CAMPOS_PREVIOS]
-        votos = [celda(c) for c in acta.votos]
+        votos = [celda(c, no_aplica) for c in acta.votos]
         asentado = celda(fila.otras.get("TOTAL_VOTOS_ASENTADO", Lectura.SIN_DATO))
     else:
         previos = [NO_CAPTURADO] * len(CAMPOS_PREVIOS)
-        votos = [NO_CAPTURADO] * n_votos
+        impresas = None if fila.contienda is None else fila.contienda.columnas
+        votos = [
+            NO_CAPTURADO if impresas is None or contiende(impresas, i) else no_aplica
+            for i in range(n_votos)
+        ]
         asentado = NO_CAPTURADO
     calculado = evaluacion.total_votos_calculado
     fuera = acta.registro is Registro.FUERA_CATALOGO
