@@ -52,18 +52,17 @@ def importar_catalogo_nacional(temporal: Path, casillas: int, semilla: int) -> t
 
 
 def acta_verificada(
-    a, sintetica, elecciones: dict, ids: dict, hora, codigo_integridad: str = ""
+    a, elecciones: dict, ids: dict, hora, codigo_integridad: str = ""
 ) -> tuple[str, dict]:
-    """The synthetic acta `a`, verified with its figures, as a row of `cargar_verificadas`."""
+    """The synthetic acta `a`, verified with the figures of the fields it prints, as a row of
+    `cargar_verificadas`."""
     from prep.actas.models import Acta
     from prep.simulacro.operacion import cifras_api
 
     return Acta.Estado.VERIFICADA, {
         "eleccion_id": elecciones[a.eleccion],
         "acta_esperada_id": ids[(a.eleccion, a.clave_acta)],
-        "cifras": cifras_api(
-            dict(zip(sintetica.columnas[a.eleccion], a.votos, strict=True)), a.otras
-        ),
+        "cifras": cifras_api(a.votos_por_columna(), a.otras),
         "fecha_hora_acopio": hora,
         "fecha_hora_captura": hora,
         "fecha_hora_verificacion": hora,

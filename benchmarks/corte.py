@@ -61,9 +61,7 @@ def cortes_nacionales(casillas: int, semilla: int, incremento: int) -> list:
 
     def cargar(actas) -> None:
         """Record verified actas in bulk."""
-        comun.cargar_verificadas(
-            comun.acta_verificada(a, sintetica, elecciones, ids, hora) for a in actas
-        )
+        comun.cargar_verificadas(comun.acta_verificada(a, elecciones, ids, hora) for a in actas)
 
     inicio = time.perf_counter()
     cargar(capturadas[:-incremento])

@@ -52,7 +52,7 @@ def medir_imagenes(sintetica, cuantas: int, carpeta: Path) -> None:
     inicio = time.perf_counter()
     for i in indices:
         acta = sintetica.actas[i]
-        imagenes.dibujar_acta(acta, sintetica.columnas[acta.eleccion], i)
+        imagenes.dibujar_acta(acta, i)
     serie = time.perf_counter() - inicio
     inicio = time.perf_counter()
     total = imagenes.escribir_imagenes(sintetica, indices, carpeta)

@@ -92,7 +92,7 @@ def eleccion_estatal(temporal: Path, args) -> tuple[datetime, list]:
         for a in actas:
             datos = os.urandom(args.imagen_kb * 1024)
             sha = tienda.guardar(datos)
-            filas.append(comun.acta_verificada(a, sintetica, elecciones, ids, hora, sha))
+            filas.append(comun.acta_verificada(a, elecciones, ids, hora, sha))
             imagenes[sha] = len(datos)
         comun.cargar_verificadas(filas)
         for acta in Acta.objects.filter(codigo_integridad__in=list(imagenes)):

@@ -146,7 +146,7 @@ def test_de_la_llegada_del_paquete_al_acta_verificada(tmp_path):
         assert acopio.status_code == 201, acopio.content
         assert acopio.json()["estado"] == Acta.Estado.ACOPIADA
         actas[acta.clave_acta] = acopio.json()["acta"]
-        foto = dibujar_acta(acta, columnas, semilla)
+        foto = dibujar_acta(acta, semilla)
         subida = escaner.post(
             "/api/v1/imagenes",
             {"archivo": SimpleUploadedFile("acta.jpg", foto, "image/jpeg")},

@@ -17,17 +17,7 @@ from prep.catalogo.models import ActaEsperada, Eleccion
 from prep.cuentas.identidad import SISTEMA, Actor
 from prep.errores import Codigo, ErrorDeDominio
 from prep.reglas.acta import CausaSinActa
-from prep.reglas.cifras import Cifra, validar
-
-# Figures of the acta that are not vote fields (row columns of the INE layout,
-# prep.publicacion.base_ine.columnas), by their CSV column.
-CAMPOS_ACTA = (
-    "TOTAL_BOLETAS_SOBRANTES",
-    "TOTAL_PERSONAS_VOTARON",
-    "TOTAL_REP_PARTIDO_CI_VOTARON",
-    "TOTAL_VOTOS_SACADOS",
-    "TOTAL_VOTOS_ASENTADO",
-)
+from prep.reglas.cifras import CAMPOS_ACTA, Cifra, validar
 
 
 @dataclass(frozen=True)

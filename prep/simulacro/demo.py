@@ -1,5 +1,10 @@
 """The demo: a synthetic state election through the whole pipeline, over PREP's HTTP API.
 
+By default a gubernatura and ayuntamientos, so a newcomer sees the real shape of a local
+election (B1, B4): each municipio's own contenders (a coalition in some, a candidatura común, an
+independent in a few, each with its candidate's name), voto anticipado actas per municipio and
+the vote from abroad at entidad level.
+
 A small election night (prep/simulacro/noche.py): the catálogo is imported and the night's team
 set up as an administrator would; PREP is served by `prep servir` and every acta travels through
 the API only: acopio at its CATD, its image uploaded by the CATD scanner or by PREP Casilla and
@@ -20,6 +25,7 @@ from prep.simulacro.generador import EleccionSintetica
 from prep.simulacro.noche import Noche, ejecutar_local
 
 CASILLAS = 500
+ELECCIONES = "GOB,AYUN"
 FACTOR_RELOJ = 60  # one real second is a minute of the night: a corte every 20 s
 CAPTURISTAS = 6
 HILOS_SERVIDOR = 8

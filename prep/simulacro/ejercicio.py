@@ -69,16 +69,18 @@ class Ajustes:
 class Lecturas:
     """What is written on each acta, and how each capturista reads it.
 
-    A capturista misreads the acta's first vote with probability `error` (a function of the
-    acta and the person, so a retried request sends the same figures); two readings that differ
-    make a conflict, which the verificador settles with the figures on the image.
+    Each reading holds exactly the fields printed on that acta, in its order: another
+    municipio's contenders are not on it, and PREP refuses them (422). A capturista misreads
+    the acta's first vote with probability `error` (a function of the acta and the person, so a
+    retried request sends the same figures); two readings that differ make a conflict, which the
+    verificador settles with the figures on the image.
     """
 
     def __init__(self, sintetica: EleccionSintetica, error: float) -> None:
         # The API names the elección as people read it on the acta.
         self.cifras = {
             (NOMBRE_ELECCION[a.eleccion], a.clave_acta): operacion.cifras_api(
-                dict(zip(sintetica.columnas[a.eleccion], a.votos, strict=True)), a.otras
+                a.votos_por_columna(), a.otras
             )
             for a in sintetica.actas
             if a.registro is Registro.CAPTURADA
@@ -310,11 +312,10 @@ class Ejercicio:
         dibujar = imagen_plana if self.ajustes.imagenes_completas else imagen_de_simulacro
         bucle = asyncio.get_running_loop()
         pendientes = (
-            (self.sintetica.actas[i], self.sintetica.columnas[self.sintetica.actas[i].eleccion],
-             self.sintetica.semilla + i, self._formato(i))
+            (self.sintetica.actas[i], self.sintetica.semilla + i, self._formato(i))
             for i in actas
             if self.sintetica.actas[i].registro is Registro.CAPTURADA
-        )  # fmt: skip
+        )
         adelantadas: list[asyncio.Future] = []
         for tarea in pendientes:
             adelantadas.append(bucle.run_in_executor(self.dibujante, dibujar, *tarea))

@@ -58,7 +58,7 @@ def huella(sintetica: EleccionSintetica) -> str:
     resumen = hashlib.sha256()
     for acta in sintetica.actas:
         resumen.update(f"{acta.eleccion}|{acta.clave_acta}|{acta.registro.value}|".encode())
-        resumen.update(repr(acta.votos).encode())
+        resumen.update(repr((acta.columnas, acta.votos)).encode())
     return resumen.hexdigest()
 
 

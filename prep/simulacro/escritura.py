@@ -2,12 +2,14 @@
 
 Catálogo format (read by `prep catalogo importar`): one CSV file per table, UTF-8, comma
 separated, a header row, `\\n` line ends; the files and their columns are
-`generador.ENCABEZADOS`. Multi-valued cells (the partidos of a coalition or of a vote column)
-join siglas with `|`. Empty cells mean "none" (a sección outside any distrito local) or "use the
+`generador.ENCABEZADOS` (docs/catalogo.md). Multi-valued cells (the partidos of a coalition or
+of a vote column, the columns of a boleta) join their keys with `|`. Empty cells mean "none" (a
+sección outside any distrito local, the sección of a voto anticipado casilla) or "use the
 default" (an election's rule settings).
 
 `actas.jsonl`: one JSON object per acta with every ActaSintetica field; `registro` and
-`causa_sin_acta` as their published text, ILEGIBLE and SIN_DATO figures as those strings.
+`causa_sin_acta` as their published text, ILEGIBLE and SIN_DATO figures as those strings;
+`columnas` the fields the acta prints, which `votos` follows.
 """
 
 import csv
@@ -60,10 +62,14 @@ def _linea(acta: ActaSintetica) -> str:
 
 def leer_actas(path: Path) -> Iterator[ActaSintetica]:
     """The actas of an `actas.jsonl` file, in file order."""
+    # Actas of one boleta share its tuple of columns, as the generator's do.
+    boletas: dict[tuple[str, ...], tuple[str, ...]] = {}
     with open(path, encoding="utf-8") as archivo:
         for linea in archivo:
             datos = json.loads(linea)
             datos["registro"] = Registro(datos["registro"])
+            columnas = tuple(datos["columnas"])
+            datos["columnas"] = boletas.setdefault(columnas, columnas)
             datos["votos"] = tuple(_cifra(v) for v in datos["votos"])
             datos["otras"] = {clave: _cifra(v) for clave, v in datos["otras"].items()}
             if datos["causa_sin_acta"] is not None:

@@ -1,7 +1,9 @@
 """Images of synthetic actas: a JPEG that looks like a phone photo of a filled-in Acta PREP.
 
 The form carries the election, the acta's identification, a QR code and one row per vote field
-with the figure handwritten in digits and in words (ILEGIBLE as a scribble, SIN_DATO blank).
+its boleta prints (`ActaSintetica.columnas`: another municipio's contenders are not on it), with
+the figure handwritten in digits and in words (ILEGIBLE as a scribble, SIN_DATO blank). An acta
+without sección (voto anticipado, or from abroad) shows its municipio or distrito instead.
 Then the photo: the sheet lies slightly rotated and in perspective on a desk, under uneven
 light, with sensor noise and JPEG compression. Everything random comes from the seed, so the
 same acta and seed give the same bytes.
@@ -23,12 +25,12 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 from prep.catalogo.claves import carga_qr
 from prep.reglas.acta import Registro
-from prep.reglas.cifras import Cifra, Lectura
+from prep.reglas.cifras import CAMPOS_ACTA, Cifra, Lectura
 from prep.simulacro.generador import (
     ANIO,
     NOMBRE_ELECCION,
-    OTRAS,
     PARTIDOS,
+    PREFIJO_COMUN,
     SUFIJO_RP,
     ActaSintetica,
     EleccionSintetica,
@@ -145,6 +147,15 @@ def _impresa(tamano: int, negrita: bool = False) -> ImageFont.FreeTypeFont:
     return _fuente("DejaVuSans-Bold.ttf" if negrita else "DejaVuSans.ttf", tamano)
 
 
+def _que_quepa(texto: str, tamano: int, ancho: float) -> ImageFont.FreeTypeFont:
+    """The bold printed font at `tamano`, or smaller until `texto` fits in `ancho` pixels."""
+    fuente = _impresa(tamano, True)
+    while tamano > 10 and fuente.getlength(texto) > ancho:
+        tamano -= 1
+        fuente = _impresa(tamano, True)
+    return fuente
+
+
 def _manuscrita(tamano: int) -> ImageFont.FreeTypeFont:
     return _fuente("DejaVuSans-Oblique.ttf", tamano)
 
@@ -152,9 +163,8 @@ def _manuscrita(tamano: int) -> ImageFont.FreeTypeFont:
 class _Formulario:
     """Draws one acta on a sheet of paper; `rng` gives the hand's irregularity."""
 
-    def __init__(self, acta: ActaSintetica, columnas: Sequence[str], rng: np.random.Generator):
+    def __init__(self, acta: ActaSintetica, rng: np.random.Generator):
         self.acta = acta
-        self.columnas = columnas
         self.rng = rng
         self.hoja = Image.new("RGB", _HOJA, _PAPEL)
         self.lapiz = ImageDraw.Draw(self.hoja)
@@ -163,10 +173,11 @@ class _Formulario:
         """The filled-in sheet."""
         self._encabezado()
         y = self._identificacion(_Y_IDENTIFICACION)
-        filas = [(_ETIQUETAS_OTRAS[c], self.acta.otras.get(c)) for c in OTRAS[:4]]
+        filas = [(_ETIQUETAS_OTRAS[c], self.acta.otras.get(c)) for c in CAMPOS_ACTA[:4]]
         y = self._tabla("APARTADO 1. BOLETAS Y PERSONAS QUE VOTARON", filas, y + 20, 40)
-        votos = self.acta.votos or (None,) * len(self.columnas)
-        filas = list(zip(self.columnas, votos, strict=True))
+        columnas = self.acta.columnas
+        votos = self.acta.votos or (None,) * len(columnas)
+        filas = list(zip(columnas, votos, strict=True))
         filas.append((_ETIQUETAS_OTRAS["TOTAL_VOTOS_ASENTADO"],
                       self.acta.otras.get("TOTAL_VOTOS_ASENTADO")))  # fmt: skip
         alto_fila = min(52, (_HOJA[1] - 150 - y) // (len(filas) + 2))
@@ -176,30 +187,34 @@ class _Formulario:
 
     def _encabezado(self) -> None:
         acta, lapiz = self.acta, self.lapiz
-        lapiz.text(
-            (40, 36), f"PROCESO ELECTORAL {ANIO - 1}-{ANIO}", font=_impresa(20), fill=_TINTA_IMPRESA
-        )
-        lapiz.text((40, 70), "ACTA DE ESCRUTINIO Y CÓMPUTO DE CASILLA", font=_impresa(30, True),
-                   fill=_TINTA_IMPRESA)  # fmt: skip
-        eleccion = NOMBRE_ELECCION.get(acta.eleccion, acta.eleccion).upper()
-        if acta.tipo_acta.endswith(SUFIJO_RP):
-            eleccion += " (REPRESENTACIÓN PROPORCIONAL)"
-        lapiz.text((40, 112), f"DE LA ELECCIÓN DE {eleccion}", font=_impresa(22, True),
-                   fill=_TINTA_IMPRESA)  # fmt: skip
-        lapiz.rectangle((40, 150, 250, 200), outline=_TINTA_IMPRESA, width=3)
-        lapiz.text((58, 158), "ACTA PREP", font=_impresa(28, True), fill=_TINTA_IMPRESA)
         carga = carga_qr(acta.eleccion, acta.identificacion or acta.clave_acta)
         qr = _qr(carga, 6)
         self.hoja.paste(qr, (_HOJA[0] - qr.width - 30, 24))
         lapiz.text((_HOJA[0] - 30, 28 + qr.height), carga, font=_impresa(14),
                    fill=_TINTA_IMPRESA, anchor="ra")  # fmt: skip
+        # The titles end before the QR code: long ones are printed smaller.
+        ancho = _HOJA[0] - qr.width - 30 - 40 - 16
+        lapiz.text(
+            (40, 36), f"PROCESO ELECTORAL {ANIO - 1}-{ANIO}", font=_impresa(20), fill=_TINTA_IMPRESA
+        )
+        titulo = _TITULO.get(acta.tipo_casilla, _TITULO[""])
+        lapiz.text((40, 88), titulo, font=_que_quepa(titulo, 30, ancho), fill=_TINTA_IMPRESA,
+                   anchor="lm")  # fmt: skip
+        eleccion = NOMBRE_ELECCION.get(acta.eleccion, acta.eleccion).upper()
+        if acta.tipo_acta.endswith(SUFIJO_RP):
+            eleccion += " (REPRESENTACIÓN PROPORCIONAL)"
+        eleccion = f"DE LA ELECCIÓN DE {eleccion}"
+        lapiz.text((40, 124), eleccion, font=_que_quepa(eleccion, 22, ancho), fill=_TINTA_IMPRESA,
+                   anchor="lm")  # fmt: skip
+        lapiz.rectangle((40, 150, 250, 200), outline=_TINTA_IMPRESA, width=3)
+        lapiz.text((58, 158), "ACTA PREP", font=_impresa(28, True), fill=_TINTA_IMPRESA)
 
     def _identificacion(self, y: int) -> int:
         """Printed identification boxes; returns the y below them."""
         a = self.acta
         campos = (
             ("ENTIDAD", f"{a.entidad:02d}"),
-            ("SECCIÓN", f"{a.seccion:04d}"),
+            _lugar(a),
             ("TIPO DE CASILLA", a.tipo_casilla),
             ("NÚMERO", f"{a.numero:02d}"),
             ("EXT. CONTIGUA", f"{a.ext_contigua:02d}"),
@@ -240,9 +255,11 @@ class _Formulario:
         for s in siglas[:3]:
             self.lapiz.rectangle((x, y + 5, x + lado, y + 5 + lado), fill=_COLORES[s])
             x += lado + 4
-        fuente = _impresa(max(12, min(18, alto // 2 - 4)), True)
-        self.lapiz.text((x + 6, y + alto // 2), _nombre_visible(clave), font=fuente,
-                        fill=_TINTA_IMPRESA, anchor="lm")  # fmt: skip
+        nombre = _nombre_visible(clave)
+        # Up to the column of figures (x 420), smaller if the name is long.
+        fuente = _que_quepa(nombre, max(12, min(18, alto // 2 - 4)), 420 - x - 16)
+        self.lapiz.text((x + 6, y + alto // 2), nombre, font=fuente, fill=_TINTA_IMPRESA,
+                        anchor="lm")  # fmt: skip
 
     def _cifra(self, cifra: Cifra | None, numero: tuple, letra: tuple) -> None:
         """The handwritten figure: digits and words, a scribble if ILEGIBLE, blank if SIN_DATO
@@ -288,6 +305,23 @@ class _Formulario:
 
 
 _NOMBRES = {"NO_REGISTRADAS": "CANDIDATURAS NO REGISTRADAS", "NULOS": "VOTOS NULOS"}
+# The acta's title by tipo de casilla: voto anticipado and from abroad are counted apart (B4).
+_TITULO = {
+    "": "ACTA DE ESCRUTINIO Y CÓMPUTO DE CASILLA",
+    "A": "ACTA DE ESCRUTINIO Y CÓMPUTO DEL VOTO ANTICIPADO",
+    "M": "ACTA DE CÓMPUTO DEL VOTO DESDE EL EXTRANJERO",
+}
+
+
+def _lugar(acta: ActaSintetica) -> tuple[str, str]:
+    """The second identification box: the sección, or where an acta without sección counts."""
+    if acta.seccion:
+        return "SECCIÓN", f"{acta.seccion:04d}"
+    if acta.municipio:
+        return "MUNICIPIO", f"{acta.municipio:03d}"
+    if acta.distrito_local or acta.distrito_federal:
+        return "DISTRITO", f"{acta.distrito_local or acta.distrito_federal:03d}"
+    return "SECCIÓN", "N/A"  # counted at entidad level only, as published (B4)
 
 
 def _nombre_visible(clave: str) -> str:
@@ -296,37 +330,35 @@ def _nombre_visible(clave: str) -> str:
         return _NOMBRES[clave]
     if clave.startswith("CAND_IND"):
         return "CANDIDATURA INDEPENDIENTE " + clave.rsplit("_", 1)[-1]
+    if clave.startswith(PREFIJO_COMUN):
+        return "CANDIDATURA COMÚN " + clave.removeprefix(PREFIJO_COMUN).replace("_", " - ")
     return clave.replace("_", " - ")
 
 
 # --- The photo ------------------------------------------------------------------------------
 
 
-def dibujar_acta(acta: ActaSintetica, columnas: Sequence[str], semilla: int) -> bytes:
-    """A JPEG photo of `acta` filled in, its vote fields named by `columnas` (acta order)."""
+def dibujar_acta(acta: ActaSintetica, semilla: int) -> bytes:
+    """A JPEG photo of `acta` filled in: the vote fields its boleta prints, in acta order."""
     rng = np.random.default_rng(semilla)
-    hoja = _Formulario(acta, columnas, rng).dibujar()
+    hoja = _Formulario(acta, rng).dibujar()
     foto = _fotografiar(hoja, rng)
     salida = io.BytesIO()
     foto.save(salida, "JPEG", quality=int(rng.integers(66, 80)), optimize=True)
     return salida.getvalue()
 
 
-def imagen_plana(
-    acta: ActaSintetica, columnas: Sequence[str], semilla: int, formato: str = "PNG"
-) -> bytes:
+def imagen_plana(acta: ActaSintetica, semilla: int, formato: str = "PNG") -> bytes:
     """`acta` filled in, as a flat greyscale image at half the sheet's resolution: what a CATD
     scanner gives (PNG), or PREP Casilla after it crops and straightens the photo (JPEG).
 
     About eight times cheaper to draw than `dibujar_acta`, for runs of thousands of actas.
     """
-    return _plana(_Formulario(acta, columnas, np.random.default_rng(semilla)).dibujar(), formato)
+    return _plana(_Formulario(acta, np.random.default_rng(semilla)).dibujar(), formato)
 
 
-def imagen_de_simulacro(
-    acta: ActaSintetica, columnas: Sequence[str], semilla: int, formato: str = "PNG"
-) -> bytes:
-    """The printed form of `acta`'s election with `acta`'s own header, QR code and
+def imagen_de_simulacro(acta: ActaSintetica, semilla: int, formato: str = "PNG") -> bytes:
+    """The printed form of `acta`'s boleta with `acta`'s own header, QR code and
     identification, its figures left blank, as `imagen_plana` gives it.
 
     For drills at national scale: the server does the same work as for a filled-in acta (same
@@ -334,8 +366,8 @@ def imagen_de_simulacro(
     acta, about three times cheaper. The drill's operators read the figures from the synthetic
     election, not from the image.
     """
-    hoja = _plantilla(acta.eleccion, acta.tipo_acta, tuple(columnas)).copy()
-    formulario = _Formulario(acta, columnas, np.random.default_rng(semilla))
+    hoja = _plantilla(acta.eleccion, acta.tipo_acta, acta.columnas).copy()
+    formulario = _Formulario(acta, np.random.default_rng(semilla))
     formulario.hoja, formulario.lapiz = hoja, ImageDraw.Draw(hoja)
     formulario.lapiz.rectangle((0, 0, _HOJA[0], _ALTO_CABECERA), fill=_PAPEL)
     formulario._encabezado()
@@ -349,9 +381,11 @@ _ALTO_CABECERA = _Y_IDENTIFICACION + 118  # header and identification: what diff
 
 @lru_cache(maxsize=32)
 def _plantilla(eleccion: str, tipo_acta: str, columnas: tuple[str, ...]) -> Image.Image:
-    """The form of an election and type of acta, every figure blank."""
-    en_blanco = ActaSintetica(eleccion, 0, 0, "B", 0, 0, tipo_acta, Registro.CAPTURADA)
-    return _Formulario(en_blanco, columnas, np.random.default_rng(0)).dibujar()
+    """The form of an election, type of acta and boleta, every figure blank."""
+    en_blanco = ActaSintetica(
+        eleccion, 0, 0, "B", 0, 0, tipo_acta, Registro.CAPTURADA, columnas=columnas
+    )
+    return _Formulario(en_blanco, np.random.default_rng(0)).dibujar()
 
 
 def _plana(hoja: Image.Image, formato: str) -> bytes:
@@ -461,11 +495,7 @@ def escribir_imagenes(
     not depend on which others are drawn.
     """
     directorio.mkdir(parents=True, exist_ok=True)
-    tareas = [
-        (sintetica.actas[i], sintetica.columnas[sintetica.actas[i].eleccion],
-         sintetica.semilla * 10_000_000 + i, directorio)
-        for i in indices
-    ]  # fmt: skip
+    tareas = [(sintetica.actas[i], sintetica.semilla * 10_000_000 + i, directorio) for i in indices]
     if len(tareas) < _EN_PARALELO_DESDE or (os.cpu_count() or 1) == 1:
         resultados = map(_dibujar_en_archivo, tareas)
         return sum(_avanzando(resultados, avanzar))
@@ -483,8 +513,8 @@ def _avanzando(tamanos: Iterable[int], avanzar: Callable[[int], None]) -> Iterat
         yield tamano
 
 
-def _dibujar_en_archivo(tarea: tuple[ActaSintetica, Sequence[str], int, Path]) -> int:
-    acta, columnas, semilla, directorio = tarea
-    datos = dibujar_acta(acta, columnas, semilla)
+def _dibujar_en_archivo(tarea: tuple[ActaSintetica, int, Path]) -> int:
+    acta, semilla, directorio = tarea
+    datos = dibujar_acta(acta, semilla)
     (directorio / nombre_imagen(acta)).write_bytes(datos)
     return len(datos)

@@ -23,9 +23,9 @@ from django.db import connections
 from django.utils import timezone
 
 from prep import reloj
-from prep.catalogo.claves import clave_acta, clave_casilla
+from prep.catalogo.claves import clave_acta, clave_casilla, sufijo_ambito
 from prep.catalogo.importacion import importar, vaciar_catalogo
-from prep.catalogo.models import ActaEsperada, Distrito, ProcesoElectoral
+from prep.catalogo.models import ActaEsperada, Casilla, Distrito, ProcesoElectoral
 from prep.cuentas.identidad import SISTEMA
 from prep.cuentas.models import Centro, Dispositivo, Rol
 from prep.cuentas.servicios import (
@@ -88,8 +88,9 @@ def formar_equipo(
 ) -> Equipo:
     """Centros, people and devices, made with the administrator's services: one CATD per
     distrito (local ones when the election has them) with its acopiador, scanner and PREP
-    Casilla phone, and one CCV with `capturistas` and `verificadores`. Every acta with an
-    arrival is assigned to the CATD of its distrito."""
+    Casilla phone, one more for the actas without a distrito of those (voto anticipado of a
+    municipio, vote from abroad: B4) when there are any, and one CCV with `capturistas` and
+    `verificadores`. Every acta with an arrival is assigned to the CATD that serves it."""
     distritos = list(
         Distrito.objects.select_related("entidad")
         .filter(tipo=Distrito.Tipo.LOCAL)
@@ -111,6 +112,15 @@ def formar_equipo(
     }
     nuevos = [NuevoCentro(claves[d.pk], f"CATD del distrito {d.numero}", "CATD", (d,))
               for d in distritos]  # fmt: skip
+    sin_distrito = Casilla.objects.filter(
+        seccion__isnull=True, distrito_local__isnull=True, distrito_federal__isnull=True
+    ).exists()
+    if sin_distrito:
+        # A centro of no distrito serves the whole entidad (cuentas.alcance).
+        claves[None] = f"{base}CATD00"
+        nuevos.append(
+            NuevoCentro(claves[None], "CATD del voto anticipado y desde el extranjero", "CATD", ())
+        )
     ccv = f"{base}CCV01"
     nuevos.append(NuevoCentro(ccv, "Centro de Captura y Verificación", "CCV", ()))
     crear_centros(SISTEMA, nuevos)
@@ -136,33 +146,44 @@ def formar_equipo(
 
 
 def _repartir(sintetica: EleccionSintetica, catds: dict[str, Catd], claves: dict) -> None:
-    """Each acta to the CATD of its casilla's distrito; one outside the catálogo to the CATD
-    of its sección's distrito, if the sección exists, else to the first CATD."""
-    distrito_de: dict[tuple[str, str], int] = {}
-    por_seccion: dict[tuple[int, int], int] = {}
+    """Each acta to the CATD of its casilla's distrito (`claves`: distrito id → CATD; None for
+    the CATD of the actas of no distrito); one outside the catálogo to the CATD of its
+    sección's distrito, if the sección exists, else to that of no distrito if there is one,
+    else to the first."""
+    distrito_de: dict[tuple[str, str], int | None] = {}
+    por_seccion: dict[tuple[int, int], int | None] = {}
     filas = ActaEsperada.objects.values_list(
         "eleccion__tipo",
-        "casilla__seccion__entidad__clave",
+        "casilla__entidad__clave",
         "casilla__seccion__numero",
         "casilla__tipo",
         "casilla__numero",
         "casilla__ext_contigua",
         "tipo_acta",
-        "casilla__seccion__distrito_local_id",
-        "casilla__seccion__distrito_federal_id",
+        "casilla__municipio__numero",
+        "casilla__distrito_local__numero",
+        "casilla__distrito_federal__numero",
+        "casilla__distrito_local_id",
+        "casilla__distrito_federal_id",
     )
     # Plain rows, not model instances: a national catálogo has half a million actas.
-    for tipo, *casilla, tipo_acta, local, federal in filas.iterator(chunk_size=10_000):
-        clave = clave_acta(clave_casilla(*casilla), tipo_acta)
-        distrito = local if local in claves else federal
-        distrito_de[(tipo, clave)] = distrito
-        por_seccion[(casilla[0], casilla[1])] = distrito
+    for fila in filas.iterator(chunk_size=10_000):
+        tipo, entidad, seccion, tipo_casilla, numero, ext, tipo_acta, *ambito, local, federal = fila
+        # The system's key: an acta without sección adds its ámbito (B4).
+        sufijo = "" if seccion else sufijo_ambito(*ambito)
+        casilla = clave_casilla(entidad, seccion or 0, tipo_casilla, numero, ext)
+        distrito = local if local in claves else federal if federal in claves else None
+        distrito_de[(tipo, clave_acta(casilla, tipo_acta) + sufijo)] = distrito
+        if seccion:
+            por_seccion[(entidad, seccion)] = distrito
     primera = next(iter(claves.values()))
     for indice, acta in enumerate(sintetica.actas):
         if acta.registro is Registro.PENDIENTE:
             continue
-        distrito = distrito_de.get((acta.eleccion, acta.clave_acta))
-        if distrito is None:
+        clave = (acta.eleccion, acta.clave_acta)
+        if clave in distrito_de:
+            distrito = distrito_de[clave]
+        else:
             distrito = por_seccion.get((acta.entidad, acta.seccion))
         catds[claves.get(distrito, primera)].actas.append(indice)
     # A casilla's paquete brings the actas of all its elecciones together.

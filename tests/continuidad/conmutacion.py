@@ -101,9 +101,7 @@ def digitalizar(url: str, sintetica: EleccionSintetica, equipo: Equipo) -> int:
     ):
         for indice, acta in enumerate(actas):
             operacion.acopiar(acopio, acta.eleccion, acta.clave_acta)
-            imagen = imagen_plana(
-                acta, sintetica.columnas[acta.eleccion], sintetica.semilla + indice, "PNG"
-            )
+            imagen = imagen_plana(acta, sintetica.semilla + indice, "PNG")
             escaner.subir(f"{acta.clave_acta}.png", imagen, "image/png")
     return len(actas)
 

@@ -25,8 +25,9 @@ def _dibujo(eleccion: str, identificacion: tuple, tipo_acta: str, semilla: int) 
         registro=Registro.CAPTURADA,
         votos=(120, 0, 7),
         otras={"TOTAL_VOTOS_ASENTADO": 127},
+        columnas=("PAN", "NO_REGISTRADAS", "NULOS"),
     )
-    return dibujar_acta(acta, ("PAN", "NO_REGISTRADAS", "NULOS"), semilla)
+    return dibujar_acta(acta, semilla)
 
 
 def foto_de(esperada, semilla: int = 1) -> bytes:

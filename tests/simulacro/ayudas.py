@@ -4,7 +4,7 @@ from collections import Counter
 
 from prep.reglas.acta import Registro
 from prep.reglas.evaluacion import Evaluacion, evaluar
-from prep.simulacro.generador import ActaSintetica, EleccionSintetica
+from prep.simulacro.generador import ActaSintetica, EleccionSintetica, clave_de_casilla
 from prep.simulacro.motor import Indice
 
 # Injected case → the verdict (CONTABILIZADA, OBSERVACIONES) the rule engine must give it.
@@ -22,12 +22,9 @@ NORMAL = ("1", "-")
 
 
 def casillas_por_clave(sintetica: EleccionSintetica) -> dict[str, tuple]:
-    """casillas.csv rows by CLAVE_CASILLA."""
-    return {
-        f"{e:02d}{s:04d}{t}{n:02d}{x:02d}": fila
-        for fila in sintetica.catalogo["casillas.csv"]
-        for e, s, t, n, x in [fila[:5]]
-    }
+    """casillas.csv rows by the casilla's key (CLAVE_CASILLA, plus the ámbito of one without
+    sección)."""
+    return {clave_de_casilla(fila): fila for fila in sintetica.catalogo["casillas.csv"]}
 
 
 def evaluar_acta(acta: ActaSintetica, indice: Indice) -> Evaluacion:

@@ -10,17 +10,27 @@ import sys
 import zipfile
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from rich.console import Console
 
 from prep.actas.models import Acta
 from prep.bitacora.models import Entrada
 from prep.captura.models import Captura
-from prep.catalogo.models import ActaEsperada, ProcesoElectoral
+from prep.catalogo.models import (
+    ActaEsperada,
+    Boleta,
+    Candidatura,
+    Casilla,
+    Municipio,
+    ProcesoElectoral,
+)
 from prep.digitalizacion.models import Imagen
 from prep.publicacion.base_datos import calcular, leer, texto_base
+from prep.simulacro.management.commands.demo import Command
 
 RAIZ = Path(__file__).resolve().parents[2]
 
@@ -60,7 +70,7 @@ def test_publica_al_menos_dos_cortes_y_el_ultimo(demo):
     assert os.readlink(publicacion / "ultimo") == cortes[-1]
     assert "Listo" in salida and "resueltos por el verificador" in salida
     info = json.loads((publicacion / "ultimo" / "datos" / "corte.json").read_text())
-    assert [e["tipo"] for e in info["elecciones"]] == ["GOB", "DIP_LOC"]
+    assert [e["tipo"] for e in info["elecciones"]] == ["GOB", "AYUN"]
     base = publicacion / "ultimo" / info["bases"]["archivo"]
     assert hashlib.sha256(base.read_bytes()).hexdigest() == info["bases"]["sha256"]
 
@@ -103,6 +113,31 @@ def _filas(base: Path) -> int:
     return sum(1 for _ in csv.reader(lineas[7:]))
 
 
+def test_el_resumen_omite_lo_que_no_compitio(tmp_path):
+    """An option that ran nowhere (its votes published as null) is not among the leaders."""
+    datos = tmp_path / "ultimo" / "datos"
+    datos.mkdir(parents=True)
+    columnas = [{"corto": c} for c in ("PAN", "MORENA", "CAND_IND_2", "NULOS")]
+    totales = {
+        "actas_esperadas": 3, "actas_capturadas": 3, "actas_contabilizadas": 3,
+        "porcentaje_actas_contabilizadas": "100.0000",
+        "porcentaje_participacion_ciudadana": "60.0000", "votos": [10, 30, None, 2],
+    }  # fmt: skip
+    (datos / "AYUN.json").write_text(json.dumps({"totales": totales}))
+    corte = {
+        "corte": 1, "texto": "06/06/2027 20:00", "bases": {"archivo": "b.zip", "sha256": "0"},
+        "elecciones": [{"nombre": "Ayuntamientos", "resumen": "datos/AYUN.json",
+                        "columnas": columnas}],
+    }  # fmt: skip
+    (datos / "corte.json").write_text(json.dumps(corte))
+    resultado = SimpleNamespace(
+        publicacion=tmp_path, cortes=[], conflictos=0, sintetica=SimpleNamespace(actas=[1, 2, 3])
+    )
+    salida = StringIO()
+    Command()._resumen(Console(file=salida, width=200), resultado, 1.0)
+    assert "Ayuntamientos: MORENA 30, PAN 10, NULOS 2" in salida.getvalue()
+
+
 def test_argumentos_invalidos(tmp_path):
     resultado = _demo(tmp_path, "--casillas", "0")
     assert resultado.returncode != 0
@@ -112,8 +147,16 @@ def test_argumentos_invalidos(tmp_path):
 @pytest.mark.django_db(transaction=True)
 def test_cada_acta_cruza_las_fases_por_la_api():
     call_command("demo", casillas=150, semilla=7, stdout=StringIO())
-    esperadas = ActaEsperada.objects.count()
-    assert esperadas >= 300
+    # Gubernatura and ayuntamientos: an acta of each in every casilla with sección; one of
+    # voto anticipado per municipio (ayuntamientos) and the vote from abroad (gubernatura).
+    ordinarias = Casilla.objects.filter(seccion__isnull=False).count()
+    sin_seccion = Casilla.objects.filter(seccion__isnull=True)
+    assert set(sin_seccion.values_list("tipo", flat=True)) == {"A", "M"}
+    assert sin_seccion.filter(tipo="A").count() == Municipio.objects.count()
+    assert ActaEsperada.objects.count() == 2 * ordinarias + sin_seccion.count()
+    # Each municipio with its own contenders and candidates.
+    assert Boleta.objects.filter(eleccion__tipo="AYUN").count() == Municipio.objects.count()
+    assert Candidatura.objects.filter(columna__clave="CAND_IND_1").exists()
     estados = set(Acta.objects.values_list("estado", flat=True))
     assert {Acta.Estado.VERIFICADA, Acta.Estado.SIN_ACTA} <= estados
     # Nothing half-way: the rest are pendientes (never arrived) and fuera de catálogo.

@@ -19,13 +19,21 @@ ENCABEZADOS = {
     "secciones.csv": "entidad,numero,distrito_federal,distrito_local,municipio",
     "casillas.csv": (
         "entidad,seccion,tipo,numero,ext_contigua,lista_nominal,representantes_pp_ci,"
-        "ubicacion,mecanismo_traslado"
+        "ubicacion,mecanismo_traslado,municipio,distrito_local,distrito_federal"
     ),
     "partidos.csv": "siglas,tipo,nombre,nombre_corto,color,logo,orden",
-    "elecciones.csv": "tipo,nombre,tipo_acta,orden,prevalece,representantes,inconsistencias",
-    "coaliciones.csv": "eleccion,nombre,partidos",
+    "elecciones.csv": (
+        "tipo,nombre,tipo_acta,orden,prevalece,representantes,inconsistencias,no_aplica,"
+        "participacion_sin_seccion"
+    ),
+    "coaliciones.csv": "eleccion,nombre,partidos,tipo",
     "columnas.csv": "eleccion,clave,tipo,orden,partidos,coalicion",
-    "actas_esperadas.csv": "eleccion,entidad,seccion,tipo_casilla,numero,ext_contigua,tipo_acta",
+    "actas_esperadas.csv": (
+        "eleccion,entidad,seccion,tipo_casilla,numero,ext_contigua,tipo_acta,municipio,"
+        "distrito_local,distrito_federal"
+    ),
+    "boletas.csv": "eleccion,entidad,ambito,numero,tipo_acta,columnas",
+    "candidaturas.csv": "eleccion,entidad,ambito,numero,columna,nombre",
 }
 
 
@@ -68,7 +76,11 @@ def test_valores_del_formato(escrita):
     _, directorio = escrita
     with open(directorio / "casillas.csv", encoding="utf-8", newline="") as archivo:
         for fila in csv.DictReader(archivo):
-            assert fila["tipo"] in {"B", "C", "E", "S"}
+            assert fila["tipo"] in {"B", "C", "E", "S", "A", "M"}
+            # Only voto anticipado and from abroad have no sección, and say where they count.
+            sin_seccion = fila["tipo"] in {"A", "M"}
+            assert (fila["seccion"] == "") == sin_seccion
+            assert sin_seccion or fila["municipio"] == fila["distrito_local"] == ""
             assert fila["tipo"] != "S" or fila["lista_nominal"] == "0"
             assert fila["ubicacion"] in {"1", "2"}
             assert fila["mecanismo_traslado"] in {"", "D", "F", "I"}
@@ -93,11 +105,14 @@ def test_lecturas_como_texto(escrita):
     lineas = (directorio / "actas.jsonl").read_text(encoding="utf-8").splitlines()
     votos = [v for linea in lineas for v in json.loads(linea)["votos"]]
     assert {v for v in votos if isinstance(v, str)} == {"ILEGIBLE", "SIN_DATO"}
-    primera = json.loads(lineas[0])
-    assert primera["registro"] == "CAPTURADA"
+    primera = next(a for a in map(json.loads, lineas) if a["registro"] == "CAPTURADA")
     assert set(primera) >= {"eleccion", "entidad", "seccion", "tipo_casilla", "numero",
                             "ext_contigua", "tipo_acta", "otras", "causa_sin_acta",
-                            "identificacion"}  # fmt: skip
+                            "identificacion", "columnas", "municipio"}  # fmt: skip
+    # Only the fields each acta prints, its figures following them.
+    capturadas = [json.loads(x) for x in lineas if '"CAPTURADA"' in x]
+    assert all(len(a["votos"]) == len(a["columnas"]) for a in capturadas)
+    assert len({tuple(a["columnas"]) for a in capturadas}) > 3
     leidas = list(leer_actas(directorio / "actas.jsonl"))
     assert any(Lectura.ILEGIBLE in a.votos for a in leidas)
 

@@ -16,6 +16,7 @@ from prep.simulacro.generador import (
     SUFIJO_RP,
     TIPO_ACTA,
     Proporciones,
+    clave_de_casilla,
     columnas_de,
     generar,
 )
@@ -74,13 +75,16 @@ class TestCatalogo:
         assert tipos.count("NO_REGISTRADAS") == tipos.count("NULOS") == 1
         claves = [c.clave for c in columnas]
         assert {"PAN_PRI_PRD", "PAN_PRI", "PAN_PRD", "PRI_PRD"} <= set(claves)
-        assert ("CAND_IND_1" in claves) == (tipo == "AYUN")
+        por_ambito = tipo in ("AYUN", "DIP_LOC")
+        assert ("CAND_IND_1" in claves) == ("CAND_IND_2" in claves) == por_ambito
+        assert ("CC_PT_MORENA" in claves) == por_ambito
         assert len(set(claves)) == len(claves)
 
     def test_coaliciones_y_partidos_conocidos(self, local):
         siglas = {fila[0] for fila in local.catalogo["partidos.csv"]}
-        for _, _, partidos in local.catalogo["coaliciones.csv"]:
+        for _, _, partidos, tipo in local.catalogo["coaliciones.csv"]:
             assert set(partidos.split("|")) <= siglas
+            assert tipo in ("COALICION", "CANDIDATURA_COMUN")
         for fila in local.catalogo["columnas.csv"]:
             assert set(filter(None, fila[4].split("|"))) <= siglas
 
@@ -102,21 +106,36 @@ def _comprobar_geografia(catalogo):
     usados |= {(e, "LOCAL", d) for e, _, _, d, _ in catalogo["secciones.csv"] if d != ""}
     assert usados == distritos
     assert {(e, m) for e, _, _, _, m in catalogo["secciones.csv"]} == municipios
-    assert {(e, s) for e, s, *_ in catalogo["casillas.csv"]} == secciones
+    assert {(e, s) for e, s, *_ in catalogo["casillas.csv"] if s != ""} == secciones
+    # A casilla without sección counts in a municipio or distrito of its entidad, or in it.
+    for entidad, seccion, _tipo, *_, municipio, local_, federal in catalogo["casillas.csv"]:
+        if seccion == "":
+            assert municipio == "" or (entidad, municipio) in municipios
+            assert local_ == "" or (entidad, "LOCAL", local_) in distritos
+            assert federal == ""
 
 
 def _comprobar_casillas(casillas):
-    claves = [fila[:5] for fila in casillas]
+    claves = [clave_de_casilla(fila) for fila in casillas]
     assert len(set(claves)) == len(claves)
-    assert claves == sorted(claves, key=lambda c: (c[0], c[1], "BCES".index(c[2]), c[3], c[4]))
+    orden = [(f[0], f[1] or 0, generador.TIPOS_CASILLA.index(f[2]), f[3], f[4]) for f in casillas]
+    assert orden == sorted(orden)
     por_seccion = defaultdict(list)
-    for entidad, seccion, tipo, numero, ext, ln, reps, ubicacion, mecanismo in casillas:
+    for fila in casillas:
+        entidad, seccion, tipo, numero, ext, ln, reps, ubicacion, mecanismo, *ambito = fila
+        assert ubicacion in (1, 2)
+        assert mecanismo in ("", "D", "F", "I")
+        if tipo in "AM":
+            # Voto anticipado (a few dozen) and from abroad: no sección, one per ámbito.
+            assert seccion == "" and numero == 1 and ext == 0 and reps == 0
+            assert (tipo == "M") == (ambito == ["", "", ""])
+            assert ln >= 15
+            continue
+        assert ambito == ["", "", ""]
         por_seccion[(entidad, seccion)].append((tipo, numero, ext))
         assert tipo in "BCES"
         assert (ln == 0) if tipo == "S" else 300 <= ln <= generador.MAX_LISTA_NOMINAL
         assert 0 <= reps <= 20
-        assert ubicacion in (1, 2)
-        assert mecanismo in ("", "D", "F", "I")
     for lista in por_seccion.values():
         ordinarias = [c for c in lista if c[0] in "BC"]
         # A básica, then C1…Cn without gaps; extraordinarias E1 and E1C1.
@@ -127,12 +146,15 @@ def _comprobar_casillas(casillas):
 def _comprobar_actas_esperadas(sintetica):
     filas = sintetica.catalogo["actas_esperadas.csv"]
     assert len(set(filas)) == len(filas)
+    # The row's casilla (same columns as casillas.csv, figures left out) and tipo de acta.
     claves_esperadas = {
-        (f[0], f"{f[1]:02d}{f[2]:04d}{f[3]}{f[4]:02d}{f[5]:02d}{f[6]}") for f in filas
+        (f[0], clave_de_casilla((*f[1:6], "", "", "", "", *f[7:])) + f"|{f[6]}") for f in filas
     }
+    assert len(claves_esperadas) == len(filas)
     casillas = casillas_por_clave(sintetica)
     for acta in sintetica.actas:
-        esperada = (acta.eleccion, acta.clave_acta) in claves_esperadas
+        clave = acta.clave_casilla + f"|{acta.tipo_acta}"
+        esperada = (acta.eleccion, clave) in claves_esperadas
         assert esperada == (acta.registro is not Registro.FUERA_CATALOGO)
         assert (acta.clave_casilla in casillas) == esperada
         assert acta.identificacion == acta.clave_acta
@@ -141,7 +163,7 @@ def _comprobar_actas_esperadas(sintetica):
 
 class TestActasEsperadas:
     def test_federales_en_todas_las_casillas_y_rp_en_especiales(self, federal):
-        casillas = federal.catalogo["casillas.csv"]
+        casillas = [f for f in federal.catalogo["casillas.csv"] if f[1] != ""]
         especiales = [f for f in casillas if f[2] == "S"]
         assert especiales
         assert esperadas(federal, "PRES") == esperadas(federal, "SEN") == len(casillas)
@@ -156,16 +178,22 @@ class TestActasEsperadas:
         assert len(entidades) == 1
         (entidad,) = entidades
         en_entidad = [f for f in federal.catalogo["casillas.csv"] if f[0] == entidad]
+        # Every casilla of the entidad but none of voto anticipado (the gubernatura's foreign
+        # vote, M, is its own casilla).
+        assert [f[2] for f in en_entidad if f[1] == ""] == ["M"]
         assert esperadas(federal, "GOB") == len(en_entidad)
         tipos = Counter(fila[1] for fila in federal.catalogo["distritos.csv"])
         assert tipos["LOCAL"] >= 1
         assert {e for e, t, *_ in federal.catalogo["distritos.csv"] if t == "LOCAL"} == {entidad}
 
     def test_una_especial_por_distrito_local(self, local):
-        especiales = [f for f in local.catalogo["casillas.csv"] if f[2] == "S"]
+        casillas = local.catalogo["casillas.csv"]
+        especiales = [f for f in casillas if f[2] == "S"]
         distritos = [f for f in local.catalogo["distritos.csv"] if f[1] == "LOCAL"]
         assert len(especiales) == len(distritos)
-        assert esperadas(local, "DIP_LOC") == len(local.catalogo["casillas.csv"]) + len(especiales)
+        ordinarias = [f for f in casillas if f[1] != ""]
+        # One voto anticipado acta per distrito, besides the ordinary casillas' and the RP ones.
+        assert esperadas(local, "DIP_LOC") == len(ordinarias) + 2 * len(especiales)
 
     def test_fuera_de_catalogo_no_coincide_con_ninguna_casilla(self, local):
         casillas = casillas_por_clave(local)
@@ -248,9 +276,8 @@ class TestRealismo:
         assert 0.9 <= cuadran / normales < 1  # the asentado total is sometimes off
 
     def test_morena_gana_en_promedio_pero_no_en_todas(self, federal):
-        columnas = federal.columnas["PRES"]
         ganadores = Counter(
-            columnas[int(np.argmax(a.votos))]
+            a.columnas[int(np.argmax(a.votos))]
             for a in federal.actas
             if a.eleccion == "PRES" and a.votos and all(isinstance(v, int) for v in a.votos)
         )
@@ -259,7 +286,7 @@ class TestRealismo:
 
     def test_geografia_nacional_a_escala_real(self):
         rng = np.random.default_rng(0)
-        geo = generador._geografia(rng, generador.CASILLAS_NACIONALES, ("PRES", "DIP_FED"))
+        geo = generador._geografia(rng, generador.CASILLAS_NACIONALES, ("PRES", "DIP_FED"), {})
         catalogo = geo.catalogo(0, ("PRES", "DIP_FED"))
         assert len(catalogo["entidades.csv"]) == 32
         assert len(catalogo["distritos.csv"]) == 300

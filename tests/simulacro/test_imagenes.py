@@ -19,8 +19,7 @@ from prep.simulacro.imagenes import dibujar_acta, imagen_plana, numero_a_letras
 @pytest.fixture(scope="module")
 def capturada(request):
     sintetica = request.getfixturevalue("local")
-    acta = next(a for a in sintetica.actas if a.registro is Registro.CAPTURADA)
-    return acta, sintetica.columnas[acta.eleccion]
+    return next(a for a in sintetica.actas if a.registro is Registro.CAPTURADA and a.seccion != 0)
 
 
 def _qr(datos: bytes) -> list[str]:
@@ -29,8 +28,7 @@ def _qr(datos: bytes) -> list[str]:
 
 class TestDibujo:
     def test_jpeg_de_foto(self, capturada):
-        acta, columnas = capturada
-        datos = dibujar_acta(acta, columnas, 1)
+        datos = dibujar_acta(capturada, 1)
         imagen = Image.open(io.BytesIO(datos))
         assert imagen.format == "JPEG"
         assert imagen.size == (imagenes.ANCHO, imagenes.ALTO)
@@ -38,37 +36,55 @@ class TestDibujo:
 
     @pytest.mark.parametrize("semilla", range(6))
     def test_qr_legible_tras_la_distorsion(self, capturada, semilla):
-        acta, columnas = capturada
-        assert _qr(dibujar_acta(acta, columnas, semilla)) == [
-            f"PREP|{acta.eleccion}|{acta.clave_acta}"
-        ]
+        acta = capturada
+        assert _qr(dibujar_acta(acta, semilla)) == [f"PREP|{acta.eleccion}|{acta.clave_acta}"]
 
     def test_determinista(self, capturada):
-        acta, columnas = capturada
-        assert dibujar_acta(acta, columnas, 3) == dibujar_acta(acta, columnas, 3)
-        assert dibujar_acta(acta, columnas, 3) != dibujar_acta(acta, columnas, 4)
+        assert dibujar_acta(capturada, 3) == dibujar_acta(capturada, 3)
+        assert dibujar_acta(capturada, 3) != dibujar_acta(capturada, 4)
 
     def test_ilegible_sin_dato_y_fuera_de_catalogo(self, capturada, local):
-        acta, columnas = capturada
+        acta = capturada
         raras = [
-            replace(acta, votos=(Lectura.ILEGIBLE,) * len(columnas)),
-            replace(acta, votos=(Lectura.SIN_DATO,) * len(columnas), otras={}),
+            replace(acta, votos=(Lectura.ILEGIBLE,) * len(acta.columnas)),
+            replace(acta, votos=(Lectura.SIN_DATO,) * len(acta.columnas), otras={}),
             next(a for a in local.actas if a.registro is Registro.FUERA_CATALOGO),
         ]
         for rara in raras:
-            assert _qr(dibujar_acta(rara, local.columnas[rara.eleccion], 2)) == [
-                carga_qr(rara.eleccion, rara.clave_acta)
-            ]
+            assert _qr(dibujar_acta(rara, 2)) == [carga_qr(rara.eleccion, rara.clave_acta)]
 
     @pytest.mark.parametrize("formato", ["PNG", "JPEG"])
     def test_imagen_plana_de_escaner_o_recortada(self, capturada, formato):
-        acta, columnas = capturada
-        datos = imagen_plana(acta, columnas, 5, formato)
+        acta = capturada
+        datos = imagen_plana(acta, 5, formato)
         imagen = Image.open(io.BytesIO(datos))
         assert (imagen.format, imagen.mode) == (formato, "L")
         assert imagen.size == (575, 745)
         assert _qr(datos) == [carga_qr(acta.eleccion, acta.clave_acta)]
-        assert datos == imagen_plana(acta, columnas, 5, formato)
+        assert datos == imagen_plana(acta, 5, formato)
+
+    def test_sin_seccion_su_qr_lleva_su_propia_clave(self, local):
+        """Voto anticipado (the key of its municipio) and from abroad: the QR names the acta
+        itself, not the key the published file shares."""
+        for tipo in ("A", "M"):
+            acta = next(a for a in local.actas if a.tipo_casilla == tipo)
+            assert acta.seccion == 0
+            assert _qr(imagen_plana(acta, 1, "PNG")) == [carga_qr(acta.eleccion, acta.clave_acta)]
+            assert _qr(imagenes.imagen_de_simulacro(acta, 1, "PNG")) == [
+                carga_qr(acta.eleccion, acta.clave_acta)
+            ]
+
+    def test_cada_acta_muestra_solo_sus_campos(self, local):
+        """Two municipios with different boletas: different forms (the number of rows drawn
+        differs with the fields printed)."""
+        por_boleta = {}
+        for acta in local.actas:
+            if acta.eleccion == "AYUN" and acta.registro is Registro.CAPTURADA:
+                por_boleta.setdefault(len(acta.columnas), acta)
+        assert len(por_boleta) >= 2
+        corta, larga = por_boleta[min(por_boleta)], por_boleta[max(por_boleta)]
+        planas = [imagen_plana(replace(a, votos=(), otras={}), 0, "PNG") for a in (corta, larga)]
+        assert planas[0] != planas[1]
 
     def test_escribir_imagenes_en_paralelo(self, local, tmp_path):
         indices = imagenes.seleccionar(local, 20)

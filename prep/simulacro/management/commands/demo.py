@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         # Every acta crosses the HTTP API with its image: 500 casillas keep the demo near a
         # minute on two cores (BENCHMARKS.md); --casillas 2000 is a mid-size state.
-        agregar_opciones_eleccion(parser, casillas=demo.CASILLAS)
+        agregar_opciones_eleccion(parser, demo.ELECCIONES, demo.CASILLAS)
 
     def handle(self, *args, **opciones):
         casillas, semilla, elecciones = validar_eleccion(opciones)
@@ -70,7 +70,12 @@ class Command(BaseCommand):
                 f"{t['actas_contabilizadas']} ({t['porcentaje_actas_contabilizadas']} %)",
                 f"{t['porcentaje_participacion_ciudadana']} %",
             )
-            votos = {c["corto"]: v for c, v in zip(eleccion["columnas"], t["votos"], strict=True)}
+            # null: the option ran nowhere in the election (docs/publicacion.md).
+            votos = {
+                c["corto"]: v
+                for c, v in zip(eleccion["columnas"], t["votos"], strict=True)
+                if v is not None
+            }
             primeros = sorted(votos, key=lambda c: -votos[c])[:3]
             punteros.append(
                 f"{eleccion['nombre']}: " + ", ".join(f"{c} {votos[c]:,}" for c in primeros)
