@@ -157,11 +157,12 @@ def fotografiada(distrito: Distrito, municipio: int, tipo: str = "B", numero: in
         tipo_acta=acta.tipo_acta,
         registro=Registro.CAPTURADA,
         votos=tuple(cifras(municipio)["votos"].values()),
+        columnas=BOLETAS[municipio],
         otras={"TOTAL_VOTOS_ASENTADO": cifras(municipio)["TOTAL_VOTOS_ASENTADO"]},
     )
     catd = CentroFactory(distritos=[distrito])
     digitalizador = UsuarioFactory(perfil__rol=Rol.DIGITALIZADOR, perfil__centro=catd)
-    foto = dibujar_acta(sintetica, BOLETAS[municipio], 1)
+    foto = dibujar_acta(sintetica, 1)
     recepcion = recibir_imagen(foto, "acta.jpg", actor_de_usuario(digitalizador))
     registro = Acta.objects.get(acta_esperada=acta)
     assert registro.estado == Acta.Estado.DIGITALIZADA, recepcion.imagen.motivo
