@@ -54,3 +54,21 @@ class Boletas:
         """The vote fields an acta prints, in its order (`buscar`, or every column)."""
         forma = self.buscar(tipo_acta, entidad, distrito, municipio)
         return self.columnas if forma is None else forma
+
+
+# (ámbito, entidad, número: 0 for the entidad) → {columna: nombre de la candidatura}
+Candidatos = dict[tuple[str, int, int], dict[str, str]]
+
+
+def candidatos_en(
+    candidatos: Candidatos, entidad: int, distrito: int | None, municipio: int | None
+) -> dict[str, str]:
+    """`{columna: nombre}` in a place: the candidatura of its municipio, else of its distrito,
+    else of its entidad (the order in which an acta finds its boleta; None: a level the place
+    does not have or is above)."""
+    nombres: dict[str, str] = {}
+    ambitos = ((ENTIDAD, 0), (DISTRITO, distrito), (MUNICIPIO, municipio))
+    for ambito, numero in ambitos:
+        if numero is not None:
+            nombres.update(candidatos.get((ambito, entidad, numero), {}))
+    return nombres

@@ -5,7 +5,15 @@ runs under each of its columns."""
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from prep.catalogo.boletas import DISTRITO, ENTIDAD, MUNICIPIO, Boletas, Forma
+from prep.catalogo.boletas import (
+    DISTRITO,
+    ENTIDAD,
+    MUNICIPIO,
+    Boletas,
+    Candidatos,
+    Forma,
+    candidatos_en,
+)
 from prep.catalogo.claves import normalizar_clave, partes_de_acta
 from prep.catalogo.elecciones import es_federal
 from prep.catalogo.models import ActaEsperada, Candidatura, Casilla, Eleccion
@@ -73,22 +81,16 @@ def candidaturas_de_acta(esperada: ActaEsperada) -> dict[str, str]:
     candidatura of its municipio, else of its distrito, else of its entidad (as its boleta)."""
     eleccion = esperada.eleccion
     entidad, distrito, municipio = ubicacion_de_boleta(eleccion, esperada.casilla)
-    ambitos = [
-        (ambito, numero)
-        for ambito, numero in ((MUNICIPIO, municipio), (DISTRITO, distrito), (ENTIDAD, 0))
-        if numero is not None
-    ]
-    donde = Q()
-    for ambito, numero in ambitos:
-        donde |= Q(ambito=ambito, numero=numero)
-    filas = Candidatura.objects.filter(donde, eleccion=eleccion, entidad__clave=entidad)
-    # Least specific first, so that the more specific ámbito's name is the one kept.
-    ordenadas = sorted(
-        filas.values_list("columna__clave", "ambito", "numero", "nombre"),
-        key=lambda f: ambitos.index((f[1], f[2])),
-        reverse=True,
-    )
-    return {columna: nombre for columna, _ambito, _numero, nombre in ordenadas}
+    donde = Q(ambito=ENTIDAD, numero=0)
+    for ambito, numero in ((DISTRITO, distrito), (MUNICIPIO, municipio)):
+        if numero is not None:
+            donde |= Q(ambito=ambito, numero=numero)
+    candidatos: Candidatos = {}
+    for ambito, numero, columna, nombre in Candidatura.objects.filter(
+        donde, eleccion=eleccion, entidad__clave=entidad
+    ).values_list("ambito", "numero", "columna__clave", "nombre"):
+        candidatos.setdefault((ambito, entidad, numero), {})[columna] = nombre
+    return candidatos_en(candidatos, entidad, distrito, municipio)
 
 
 def actas_con_clave(clave: str, eleccion: str = "") -> list[ActaEsperada]:

@@ -11,7 +11,7 @@ from django.db.models import F
 
 from prep.actas.lectura import acta_para_reglas, otras_de
 from prep.actas.models import Acta as RegistroActa
-from prep.catalogo.boletas import DISTRITO, ENTIDAD, MUNICIPIO
+from prep.catalogo.boletas import Candidatos
 from prep.catalogo.claves import clave_acta, clave_casilla, sufijo_ambito
 from prep.catalogo.consultas import boletas_de, columnas_de
 from prep.catalogo.elecciones import es_federal
@@ -103,10 +103,6 @@ def coaliciones_de(eleccion: Eleccion) -> list[CoalicionPublicada]:
     return coaliciones
 
 
-# (ámbito, entidad, número: 0 for the entidad) → {columna: nombre de la candidatura}
-Candidatos = dict[tuple[str, int, int], dict[str, str]]
-
-
 def candidatos_de(eleccion: Eleccion) -> Candidatos:
     """Who runs under each column in each ámbito of the election (B1, `candidaturas.csv`)."""
     candidatos: Candidatos = {}
@@ -115,20 +111,6 @@ def candidatos_de(eleccion: Eleccion) -> Candidatos:
     ):
         candidatos.setdefault((ambito, entidad, numero), {})[columna] = nombre
     return candidatos
-
-
-def candidatos_en(
-    candidatos: Candidatos, entidad: int, distrito: int | None, municipio: int | None
-) -> dict[str, str]:
-    """`{columna: nombre}` in a place: the candidatura of its municipio, else of its distrito,
-    else of its entidad (the order in which an acta finds its boleta; None: a level the place
-    does not have or is above)."""
-    nombres: dict[str, str] = {}
-    ambitos = ((ENTIDAD, 0), (DISTRITO, distrito), (MUNICIPIO, municipio))
-    for ambito, numero in ambitos:
-        if numero is not None:
-            nombres.update(candidatos.get((ambito, entidad, numero), {}))
-    return nombres
 
 
 def para_agregar(

@@ -13,13 +13,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from prep.catalogo.boletas import candidatos_en
 from prep.catalogo.claves import partes_de_casilla
 from prep.catalogo.elecciones import es_federal
 from prep.catalogo.models import Coalicion, ColumnaVoto, Distrito, Eleccion, Entidad, Municipio
 from prep.publicacion.base_datos import (
     CoalicionPublicada,
     EleccionCalculada,
-    candidatos_en,
     columnas_identificacion,
     para_agregar,
 )
