@@ -13,9 +13,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from prep.acopio.api import router as acopio
 from prep.captura.api import router as captura
+from prep.casilla.api import router as casilla
 from prep.digitalizacion.api import router as digitalizacion
 from prep.empaquetado.api import router as empaquetado
-from prep.errores import ErrorDeDominio
+from prep.errores import Demasiadas, ErrorDeDominio
 from prep.tablero.api import router as tablero
 from prep.verificacion.api import router as verificacion
 from prep.web.autenticacion import SesionUsuario, TokenDispositivo
@@ -32,6 +33,7 @@ api = NinjaAPI(
 # In the order of the Proceso Técnico Operativo (the OpenAPI document lists them so).
 api.add_router("/acopio", acopio)
 api.add_router("/imagenes", digitalizacion)
+api.add_router("/casilla", casilla)
 api.add_router("/captura", captura)
 api.add_router("/verificacion", verificacion)
 api.add_router("/empaquetado", empaquetado)
@@ -62,7 +64,10 @@ def _autenticacion(request, exc):
 
 @api.exception_handler(ErrorDeDominio)
 def _dominio(request, exc: ErrorDeDominio):
-    return error(request, estado_http(exc.codigo), exc.codigo, str(exc))
+    respuesta = error(request, estado_http(exc.codigo), exc.codigo, str(exc))
+    if isinstance(exc, Demasiadas):
+        respuesta["Retry-After"] = str(exc.segundos)
+    return respuesta
 
 
 @api.exception_handler(HttpError)

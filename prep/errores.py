@@ -44,8 +44,11 @@ class Codigo(StrEnum):
     IMAGEN_DANADA = "imagen_danada"
     DEMASIADAS_PAGINAS = "demasiadas_paginas"
     PDF_EXCESIVO = "pdf_excesivo"
+    CODIGO_EMPAREJAMIENTO_INVALIDO = "codigo_emparejamiento_invalido"
     ARCHIVO_MUY_GRANDE = "archivo_muy_grande"
     TIPO_NO_ADMITIDO = "tipo_no_admitido"
+    # The credential no longer stands (a device given de baja): a person must act.
+    DISPOSITIVO_REVOCADO = "dispositivo_revocado"
     # The actor's role or centro does not allow it.
     SIN_PERMISO = "sin_permiso"
     IMAGEN_DE_OTRO_CENTRO = "imagen_de_otro_centro"
@@ -77,6 +80,9 @@ class Codigo(StrEnum):
     CALENDARIO_FIJO = "calendario_fijo"
     PUBLICACION_CERRADA = "publicacion_cerrada"
     BASE_AJENA = "base_ajena"
+    # Too many requests from one device or address: retry after the time the answer says.
+    DEMASIADAS_SOLICITUDES = "demasiadas_solicitudes"
+    DEMASIADOS_INTENTOS = "demasiados_intentos"
     # A resource the request needs is not available now; retrying later may succeed.
     COLA_OCUPADA = "cola_ocupada"
     ALMACEN_NO_DISPONIBLE = "almacen_no_disponible"
@@ -95,6 +101,14 @@ class ErrorDeDominio(ValueError):
     def __init__(self, mensaje: str, codigo: Codigo) -> None:
         super().__init__(mensaje)
         self.codigo = Codigo(codigo)
+
+
+class Demasiadas(ErrorDeDominio):
+    """Too many requests: `segundos` says when to try again (HTTP Retry-After)."""
+
+    def __init__(self, mensaje: str, codigo: Codigo, segundos: int) -> None:
+        super().__init__(mensaje, codigo)
+        self.segundos = max(1, int(segundos))
 
 
 class SinPermiso(ErrorDeDominio):

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "prep.actas",
     "prep.acopio",
     "prep.digitalizacion",
+    "prep.casilla",
     "prep.captura",
     "prep.verificacion",
     "prep.empaquetado",
@@ -222,6 +223,14 @@ PREP_IMAGENES_COPIAS = os.environ.get("PREP_IMAGENES_COPIAS", "")
 PREP_S3_ENDPOINT = os.environ.get("PREP_S3_ENDPOINT", "")
 PREP_IMAGEN_MAX_BYTES = int(os.environ.get("PREP_IMAGEN_MAX_BYTES", 15 * 1024 * 1024))
 PREP_IMAGEN_MAX_PIXELES = int(os.environ.get("PREP_IMAGEN_MAX_PIXELES", 60_000_000))
+# PREP Casilla: how long a pairing code shown on the coordinator's page lives, and how many API
+# requests a device may make per minute, by type (a casilla's phone sends a handful of photos;
+# a CATD scanner, the whole district's packages).
+PREP_EMPAREJAMIENTO_MINUTOS = int(os.environ.get("PREP_EMPAREJAMIENTO_MINUTOS", 10))
+PREP_SOLICITUDES_POR_MINUTO = {
+    "TELEFONO": int(os.environ.get("PREP_SOLICITUDES_TELEFONO", 60)),
+    "ESCANER": int(os.environ.get("PREP_SOLICITUDES_ESCANER", 600)),
+}
 
 # /metricas (prep.monitoreo) shows operational figures before the legal publication start: with
 # a token, only `Authorization: Bearer <token>` reads them; without one, only this machine.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("prep.cuentas.urls")),
     path("acopio/", include("prep.acopio.urls")),
     path("digitalizacion/", include("prep.digitalizacion.urls")),
+    path("", include("prep.casilla.urls")),
     path("captura/", include("prep.captura.urls")),
     path("verificacion/", include("prep.verificacion.urls")),
     path("empaquetado/", include("prep.empaquetado.urls")),

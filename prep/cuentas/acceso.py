@@ -24,6 +24,7 @@ DESCRIPCION: dict[Permiso, str] = {
     Permiso.TABLERO: "ver el tablero de operación",
     Permiso.BITACORA: "consultar la bitácora",
     Permiso.CUENTAS: "administrar cuentas",
+    Permiso.DISPOSITIVOS: "emparejar o dar de baja teléfonos de PREP Casilla",
 }
 
 

@@ -17,6 +17,7 @@ class Actor:
     centro: Centro | None
     usuario_id: int | None = None
     dispositivo_id: int | None = None
+    tipo_dispositivo: str = ""
 
     def puede(self, permiso: Permiso) -> bool:
         """True when this actor may perform the action."""
@@ -45,7 +46,11 @@ def actor_de_token(token: str) -> Actor | None:
     if dispositivo is None or dispositivo.emitido > timezone.now():
         return None
     return Actor(
-        f"dispositivo:{dispositivo.nombre}", None, dispositivo.centro, dispositivo_id=dispositivo.pk
+        f"dispositivo:{dispositivo.nombre}",
+        None,
+        dispositivo.centro,
+        dispositivo_id=dispositivo.pk,
+        tipo_dispositivo=dispositivo.tipo,
     )
 
 

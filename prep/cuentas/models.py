@@ -91,6 +91,11 @@ class Dispositivo(models.Model):
     token_sha256 = models.CharField(max_length=64, unique=True)
     emitido = models.DateTimeField(_("emitido"), default=timezone.now)
     revocado = models.DateTimeField(_("revocado"), null=True, blank=True)
+    revocado_por = models.CharField(_("revocado por"), max_length=150, blank=True)
+    ultima_vez = models.DateTimeField(_("última solicitud"), null=True, blank=True)
+    # Fixed one-minute window of the per-device rate limit (prep.cuentas.dispositivos).
+    ventana = models.DateTimeField(null=True, blank=True)
+    solicitudes = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("dispositivo")
@@ -108,6 +113,46 @@ class Dispositivo(models.Model):
     def nuevo_token() -> str:
         """A fresh random token (256 bits)."""
         return secrets.token_urlsafe(32)
+
+
+class Emparejamiento(models.Model):
+    """A short-lived, single-use pairing code, shown as a QR code on the coordinator's page:
+    the phone that presents it first becomes a device of the centro with its own token.
+
+    Only the code's SHA-256 is stored, as for tokens.
+    """
+
+    codigo_sha256 = models.CharField(max_length=64, unique=True)
+    nombre = models.CharField(_("nombre del dispositivo"), max_length=100)
+    centro = models.ForeignKey(Centro, on_delete=models.PROTECT, related_name="emparejamientos")
+    emitido_por = models.CharField(_("emitido por"), max_length=150)
+    emitido = models.DateTimeField(_("emitido"), default=timezone.now)
+    vence = models.DateTimeField(_("vence"))
+    usado = models.DateTimeField(_("usado"), null=True, blank=True)
+    dispositivo = models.OneToOneField(
+        Dispositivo, on_delete=models.PROTECT, null=True, blank=True, related_name="emparejamiento"
+    )
+
+    class Meta:
+        verbose_name = _("emparejamiento")
+        verbose_name_plural = _("emparejamientos")
+
+    def __str__(self) -> str:
+        return f"{self.nombre} ({self.centro})"
+
+
+class IntentoEmparejamiento(models.Model):
+    """A pairing code presented that matched nothing, kept to throttle guessing by address."""
+
+    direccion = models.GenericIPAddressField(null=True, db_index=True)
+    momento = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("intento de emparejamiento fallido")
+        verbose_name_plural = _("intentos de emparejamiento fallidos")
+
+    def __str__(self) -> str:
+        return f"{self.direccion} {self.momento:%Y-%m-%d %H:%M:%S}"
 
 
 class IntentoAcceso(models.Model):

@@ -28,6 +28,7 @@ PAGINAS = (
     Pagina("verificacion:inicio", Permiso.VERIFICACION, "Verificación"),
     Pagina("empaquetado:inicio", Permiso.EMPAQUETADO, "Empaquetado"),
     Pagina("tablero:inicio", Permiso.TABLERO, "Tablero"),
+    Pagina("casilla:dispositivos", Permiso.DISPOSITIVOS, "Teléfonos"),
 )
 
 PAGINA_DE_ROL = {

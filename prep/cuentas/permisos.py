@@ -22,6 +22,7 @@ class Permiso(StrEnum):
     TABLERO = "tablero.ver"
     BITACORA = "bitacora.ver"
     CUENTAS = "cuentas.administrar"
+    DISPOSITIVOS = "cuentas.dispositivos"
 
 
 PERMISOS: dict[Permiso, frozenset[Rol]] = {
@@ -38,6 +39,8 @@ PERMISOS: dict[Permiso, frozenset[Rol]] = {
     Permiso.TABLERO: frozenset({Rol.COORDINADOR, Rol.ADMINISTRADOR, Rol.AUDITOR}),
     Permiso.BITACORA: frozenset({Rol.ADMINISTRADOR, Rol.AUDITOR}),
     Permiso.CUENTAS: frozenset({Rol.ADMINISTRADOR}),
+    # Pairing PREP Casilla phones and giving them de baja: the coordinador for their centro.
+    Permiso.DISPOSITIVOS: frozenset({Rol.COORDINADOR, Rol.ADMINISTRADOR}),  # type: ignore[arg-type]
 }
 
 # Devices only upload images: a stolen phone can do nothing else.

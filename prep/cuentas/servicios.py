@@ -12,10 +12,10 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from prep.bitacora.servicios import registrar
+from prep.bitacora.servicios import registrar, registrar_en_bloque
 from prep.catalogo.models import Distrito
+from prep.cuentas.emparejamiento import dar_de_baja
 from prep.cuentas.identidad import Actor
 from prep.cuentas.models import Centro, Dispositivo, Perfil, Rol
 from prep.errores import Codigo, ErrorDeDominio
@@ -271,32 +271,52 @@ def emitir_dispositivo(
         dispositivo = Dispositivo.objects.create(
             nombre=nombre, tipo=tipo, centro=centro, token_sha256=Dispositivo.huella(token)
         )
-        registrar(
-            actor.nombre,
-            "dispositivo.emitir",
-            f"dispositivo:{nombre}",
-            None,
-            {"tipo": tipo, "centro": centro.clave},
-        )
+        registrar(*_emision(actor, nombre, tipo, centro))
     return dispositivo, token
 
 
-def revocar_dispositivo(actor: Actor, nombre: str) -> tuple[Dispositivo, bool]:
-    """Revoke a device's token at once. Returns the device and whether it was revoked now
-    (False: it already was, and nothing changed)."""
+def _emision(actor: Actor, nombre: str, tipo: str, centro: Centro) -> tuple:
+    """The bitácora entry of an issued device (actor, acción, objeto, antes, después)."""
+    return (
+        actor.nombre,
+        "dispositivo.emitir",
+        f"dispositivo:{nombre}",
+        None,
+        {"tipo": tipo, "centro": centro.clave},
+    )
+
+
+def emitir_dispositivos(
+    actor: Actor, dispositivos: Sequence[tuple[str, str, Centro]], lote: int = 1000
+) -> dict[str, str]:
+    """Register many devices (name, tipo, centro) already validated, and issue their tokens,
+    returned by name, as `emitir_dispositivo` does one at a time: only each token's SHA-256 is
+    stored, and each device has its bitácora entry. One transaction and a few statements: a
+    national drill's 5,500 devices took 29 s one by one on SQLite, 2 s so."""
+    tokens = {nombre: Dispositivo.nuevo_token() for nombre, _tipo, _centro in dispositivos}
     with transaction.atomic():
-        dispositivo = Dispositivo.objects.select_for_update().filter(nombre=nombre.strip()).first()
-        if dispositivo is None:
-            raise ErrorDeDominio(f"no existe el dispositivo «{nombre}»", Codigo.NO_EXISTE)
-        if dispositivo.revocado is not None:
-            return dispositivo, False
-        dispositivo.revocado = timezone.now()
-        dispositivo.save(update_fields=["revocado"])
-        registrar(
-            actor.nombre,
-            "dispositivo.revocar",
-            f"dispositivo:{dispositivo.nombre}",
-            {"revocado": None},
-            {"revocado": dispositivo.revocado.isoformat()},
+        Dispositivo.objects.bulk_create(
+            [
+                Dispositivo(
+                    nombre=nombre,
+                    tipo=tipo,
+                    centro=centro,
+                    token_sha256=Dispositivo.huella(tokens[nombre]),
+                )
+                for nombre, tipo, centro in dispositivos
+            ],
+            batch_size=lote,
         )
-    return dispositivo, True
+        registrar_en_bloque(
+            _emision(actor, nombre, tipo, centro) for nombre, tipo, centro in dispositivos
+        )
+    return tokens
+
+
+def revocar_dispositivo(actor: Actor, nombre: str) -> tuple[Dispositivo, bool]:
+    """Revoke a device's token at once, by its name. Returns the device and whether it was
+    revoked now (False: it already was, and nothing changed)."""
+    dispositivo = Dispositivo.objects.select_related("centro").filter(nombre=nombre.strip()).first()
+    if dispositivo is None:
+        raise ErrorDeDominio(f"no existe el dispositivo «{nombre}»", Codigo.NO_EXISTE)
+    return dispositivo, dar_de_baja(actor, dispositivo)

@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from prep.cuentas.permisos import Permiso
 from prep.digitalizacion import servicios
 from prep.digitalizacion.models import Imagen
+from prep.errores import Codigo, ErrorDeDominio
 from prep.web.autenticacion import con_permiso
 from prep.web.errores import ERRORES
 
@@ -43,6 +44,9 @@ class ImagenSalida(Schema):
     digitalizacion: str
     qr_leido: str
     subida_por: str
+    dispositivo: str
+    clave_tecleada: str
+    tomada: datetime | None
     clasificada_por: str
     momento: datetime
     url: str
@@ -79,13 +83,42 @@ def subir(
     archivo: File[UploadedFile],
     origen: Form[str | None] = None,
     digitalizacion: Form[str | None] = None,
+    tomada: Form[str | None] = None,
+    clave: Form[str | None] = None,
+    confirmacion: Form[str | None] = None,
+    eleccion: Form[str | None] = None,
 ):
     """Receive a JPEG, PNG or PDF (multipart field `archivo`). 201 with the new record; 200
     with the existing one when the same bytes were received before. `origen` (CASILLA/CATD) and
-    `digitalizacion` (Móvil/Escáner) default to the device's type. 503 when the image store
-    could not keep the required copies: nothing was recorded."""
-    recepcion = servicios.recibir_archivo(archivo, request.actor, origen, digitalizacion)
+    `digitalizacion` (Móvil/Escáner) default to the device's type. PREP Casilla also sends
+    `tomada` (ISO 8601 with its offset: when the photo was taken) and, when the phone could not
+    read the QR code, the acta's key typed twice (`clave`, `confirmacion`, and `eleccion` when
+    the key alone is ambiguous): the QR code read here prevails over it. 503 when the image
+    store could not keep the required copies: nothing was recorded; 429 past the device's
+    per-minute limit (Retry-After)."""
+    momento = fecha_hora(tomada, "tomada")
+    tecleada = servicios.clave_tecleada(clave or "", confirmacion or "", eleccion or "")
+    recepcion = servicios.recibir_archivo(
+        archivo, request.actor, origen, digitalizacion, momento, tecleada
+    )
     return Status(201 if recepcion.creada else 200, salida(recepcion.imagen))
+
+
+def fecha_hora(valor: str | None, campo: str) -> datetime | None:
+    """An ISO 8601 date and time with its UTC offset, or a 422 in Spanish."""
+    if not valor:
+        return None
+    try:
+        momento = datetime.fromisoformat(valor.strip().replace("Z", "+00:00"))
+    except ValueError:
+        momento = None
+    if momento is None or momento.tzinfo is None:
+        raise ErrorDeDominio(
+            f"{campo}: escriba la fecha y hora en ISO 8601 con su zona, p. ej."
+            " 2027-06-06T21:47:05-06:00",
+            Codigo.DATOS_INVALIDOS,
+        )
+    return momento
 
 
 @router.get(

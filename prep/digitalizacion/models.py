@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from prep import reloj
 from prep.actas.models import Acta
-from prep.cuentas.models import Centro
+from prep.cuentas.models import Centro, Dispositivo
 
 
 class Imagen(models.Model):
@@ -54,7 +54,24 @@ class Imagen(models.Model):
         help_text=_("Centro de quien la subió: su cola de clasificación manual."),
     )
     subida_por = models.CharField(_("subida por"), max_length=150)
+    dispositivo = models.ForeignKey(
+        Dispositivo,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="imagenes",
+        help_text=_("El teléfono o escáner que la envió (vacío: una persona desde su página)."),
+    )
     clasificada_por = models.CharField(_("clasificada por"), max_length=150, blank=True)
+    clave_tecleada = models.CharField(
+        _("clave tecleada"),
+        max_length=40,
+        blank=True,
+        help_text=_("La clave que se tecleó dos veces en el teléfono al no leerse el QR."),
+    )
+    tomada = models.DateTimeField(
+        _("tomada"), null=True, blank=True, help_text=_("Cuándo tomó la foto el teléfono.")
+    )
     momento = models.DateTimeField(_("recibida"), default=reloj.ahora)
 
     class Meta:
@@ -77,3 +94,22 @@ class Imagen(models.Model):
     def usada(self) -> bool:
         """True when this is the image the acta uses (its código de integridad)."""
         return self.acta is not None and self.acta.codigo_integridad == self.sha256
+
+
+class ArchivoVacio(models.Model):
+    """A name a device created empty over WebDAV, before writing its content (the pattern of
+    ready-made scanning apps): it lists and reads as an empty file until the content arrives."""
+
+    subida_por = models.CharField(max_length=150)
+    nombre = models.CharField(max_length=255)
+    momento = models.DateTimeField(default=reloj.ahora)
+
+    class Meta:
+        verbose_name = _("archivo vacío de WebDAV")
+        verbose_name_plural = _("archivos vacíos de WebDAV")
+        constraints = [
+            models.UniqueConstraint(fields=["subida_por", "nombre"], name="archivo_vacio_unico")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subida_por}/{self.nombre}"

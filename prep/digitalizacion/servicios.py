@@ -17,6 +17,7 @@ and the row is committed before anyone is told the upload was accepted.
 """
 
 import logging
+from datetime import datetime
 from pathlib import PurePath
 from typing import NamedTuple
 
@@ -93,22 +94,51 @@ def _procedencia(actor: Actor, origen: str | None, digitalizacion: str | None) -
     return origen, digitalizacion
 
 
-def _destino(textos: list[str], actor: Actor) -> tuple[ActaEsperada | None, str]:
-    """The acta esperada the QR codes identify and the actor may serve, or why the image must
-    wait for manual classification."""
+class ClaveTecleada(NamedTuple):
+    """The acta's key typed twice on the phone when it could not read the QR code (and the
+    election, when the key alone names actas of several)."""
+
+    clave: str
+    eleccion: str = ""
+
+
+def clave_tecleada(clave: str, confirmacion: str, eleccion: str = "") -> ClaveTecleada | None:
+    """The typed key of an upload, checked like a manual classification's: both copies must
+    match. None when none was typed."""
+    clave, confirmacion = normalizar_clave(clave or ""), normalizar_clave(confirmacion or "")
+    if not clave and not confirmacion:
+        return None
+    if not clave or len(clave) > Imagen._meta.get_field("clave_tecleada").max_length:
+        raise ErrorDeDominio(_("la clave tecleada no es válida"), Codigo.CLAVE_INVALIDA)
+    if clave != confirmacion:
+        raise ErrorDeDominio(
+            _("las dos capturas de la clave no coinciden"), Codigo.CLAVES_DISTINTAS
+        )
+    return ClaveTecleada(clave, (eleccion or "").strip().upper())
+
+
+def _destino(
+    textos: list[str], actor: Actor, tecleada: ClaveTecleada | None = None
+) -> tuple[ActaEsperada | None, str]:
+    """The acta esperada the QR codes identify (or, when none can be read, the key typed on the
+    phone) and the actor may serve, or why the image must wait for manual classification. The
+    QR code printed on the acta prevails over a typed key."""
     lectura = interpretar(textos)
+    clave, eleccion = lectura.clave, lectura.eleccion
     if lectura.problema:
-        return None, lectura.problema
-    actas = actas_con_clave(lectura.clave, lectura.eleccion)
+        if tecleada is None:
+            return None, lectura.problema
+        clave, eleccion = tecleada
+    actas = actas_con_clave(clave, eleccion)
     if not actas:
+        if not eleccion:
+            return None, _("la clave %(clave)s no está en el catálogo") % {"clave": clave}
         return None, _("la clave %(clave)s de %(eleccion)s no está en el catálogo") % {
-            "clave": lectura.clave,
-            "eleccion": lectura.eleccion,
+            "clave": clave,
+            "eleccion": eleccion,
         }
     if len(actas) > 1:
-        return None, _("la clave %(clave)s corresponde a varias actas esperadas") % {
-            "clave": lectura.clave
-        }
+        return None, _("la clave %(clave)s corresponde a varias actas esperadas") % {"clave": clave}
     esperada = actas[0]
     if not en_alcance(actor.centro, esperada.casilla):
         # Not linked: a device may only feed its centro's actas. The image waits, visible, in
@@ -138,6 +168,9 @@ def resumen(imagen: Imagen) -> dict:
         "motivo": imagen.motivo,
         "qr_leido": imagen.qr_leido,
         "subida_por": imagen.subida_por,
+        "dispositivo": imagen.subida_por if imagen.dispositivo_id else "",
+        "clave_tecleada": imagen.clave_tecleada,
+        "tomada": imagen.tomada.isoformat() if imagen.tomada else None,
         "clasificada_por": imagen.clasificada_por,
         "momento": imagen.momento.isoformat(),
     }
@@ -181,13 +214,16 @@ def recibir_imagen(
     actor: Actor,
     origen: str | None = None,
     digitalizacion: str | None = None,
+    tomada: datetime | None = None,
+    tecleada: ClaveTecleada | None = None,
 ) -> Recepcion:
     """Receive an uploaded file: check it, store it by its SHA-256 and classify it by its QR
-    code (or leave it pending for manual classification). Idempotent: the same bytes again
-    answer with the existing record and write nothing.
+    code, else by the key typed on the phone (or leave it pending for manual classification).
+    Idempotent: the same bytes again answer with the existing record and write nothing.
 
     `origen`/`digitalizacion` default to the device's type (phone: CASILLA/Móvil; scanner and
-    people: CATD/Escáner). Raises ErrorDeDominio (ImagenRechazada) for a file not accepted.
+    people: CATD/Escáner); `tomada` is when the phone took the photo. Raises ErrorDeDominio
+    (ImagenRechazada) for a file not accepted.
     """
     exigir(actor, Permiso.DIGITALIZACION)
     origen, digitalizacion = _procedencia(actor, origen, digitalizacion)
@@ -199,7 +235,7 @@ def recibir_imagen(
         datos, settings.PREP_IMAGEN_MAX_BYTES, settings.PREP_IMAGEN_MAX_PIXELES
     )
     textos = leer_qr(decodificada.imagen)
-    esperada, motivo = _destino(textos, actor)
+    esperada, motivo = _destino(textos, actor, tecleada)
     # Durable before the row that names it is committed: an accepted upload is never a row
     # without its bytes.
     try:
@@ -233,6 +269,9 @@ def recibir_imagen(
                 qr_leido="\n".join(textos),
                 centro=actor.centro,
                 subida_por=actor.nombre,
+                dispositivo_id=actor.dispositivo_id,
+                clave_tecleada=tecleada.clave if tecleada else "",
+                tomada=tomada,
                 clasificada_por=actor.nombre if acta else "",
             )
             registrar(
@@ -254,10 +293,14 @@ def recibir_archivo(
     actor: Actor,
     origen: str | None = None,
     digitalizacion: str | None = None,
+    tomada: datetime | None = None,
+    tecleada: ClaveTecleada | None = None,
 ) -> Recepcion:
     """`recibir_imagen` of an uploaded file (API, page), its size checked before reading it."""
     comprobar_tamano(archivo.size, settings.PREP_IMAGEN_MAX_BYTES)
-    return recibir_imagen(archivo.read(), archivo.name or "", actor, origen, digitalizacion)
+    return recibir_imagen(
+        archivo.read(), archivo.name or "", actor, origen, digitalizacion, tomada, tecleada
+    )
 
 
 def _en_cola_del_actor(imagen: Imagen, actor: Actor) -> bool:

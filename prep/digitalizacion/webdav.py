@@ -6,10 +6,20 @@ A device authenticates with its token, as the HTTP Basic password (any user name
 as ETag, or the refusal's status (413, 415, 422, 403…) with the Spanish message in the body and
 the code in `X-Prep-Codigo`. The collection lists only the files this device uploaded; nothing
 can be deleted, moved or copied.
+
+Ready-made scanning apps and OS clients create the file empty first (an empty PUT, or a LOCK on
+the unmapped name), then PUT its content to the same name. The empty name is an `ArchivoVacio` of
+this device, not an image: it reads and lists as a 0-byte file until a content PUT is received,
+which removes it (a refused content keeps it, for the retry). An empty PUT over an image changes
+nothing: images are never overwritten. Empty names older than `_VIGENCIA_VACIO` are removed when
+another one is created. Locks are kept per device (`_referencia`), so that two devices may use
+the same file names.
 """
 
 import io
 import tempfile
+from datetime import timedelta
+from urllib.parse import quote, unquote
 
 from django.conf import settings
 from django.db import connections
@@ -24,20 +34,41 @@ from wsgidav.http_authenticator import HTTPAuthenticator
 from wsgidav.request_resolver import RequestResolver
 from wsgidav.wsgidav_app import WsgiDAVApp
 
+from prep import reloj
+from prep.cuentas.emparejamiento import contar_solicitud
 from prep.cuentas.identidad import Actor, actor_de_token
 from prep.digitalizacion import servicios
-from prep.digitalizacion.almacen import almacen
+from prep.digitalizacion.almacen import almacen, digesto
 from prep.digitalizacion.lectura import comprobar_tamano
-from prep.digitalizacion.models import Imagen
-from prep.errores import ErrorDeDominio
+from prep.digitalizacion.models import ArchivoVacio, Imagen
+from prep.errores import Demasiadas, ErrorDeDominio
 from prep.web.errores import estado_http
 
 ACTOR = "prep.actor"  # environ key of the authenticated device
 _LISTADO = 1000  # files listed in the collection, newest first
+_VIGENCIA_VACIO = timedelta(days=1)  # a client writes the content right after the empty file
+_DIGESTO_VACIO = digesto(b"")
+_LARGO_NOMBRE = 255  # names are kept cut to their column, as `recibir_imagen` keeps them
 
 
 def _error_dav(exc: ErrorDeDominio) -> DAVError:
     return DAVError(estado_http(exc.codigo), str(exc), add_headers=[("X-Prep-Codigo", exc.codigo)])
+
+
+def _actor(token: str) -> Actor | None:
+    """The device of a valid token, its request counted against its per-minute limit (429 with
+    Retry-After past it, as in the API)."""
+    actor = actor_de_token(token)
+    if actor is not None:
+        try:
+            contar_solicitud(actor)
+        except Demasiadas as exc:
+            raise DAVError(
+                429,
+                str(exc),
+                add_headers=[("X-Prep-Codigo", exc.codigo), ("Retry-After", str(exc.segundos))],
+            ) from None
+    return actor
 
 
 class ControladorTokens(BaseDomainController):
@@ -51,7 +82,7 @@ class ControladorTokens(BaseDomainController):
             return True
         metodo, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
         if metodo.lower() == "bearer":
-            actor = actor_de_token(token.strip())
+            actor = _actor(token.strip())
             if actor is not None:
                 environ[ACTOR] = actor
                 environ["wsgidav.auth.user_name"] = actor.nombre
@@ -59,7 +90,7 @@ class ControladorTokens(BaseDomainController):
         return True
 
     def basic_auth_user(self, realm, user_name, password, environ):
-        actor = actor_de_token(password)
+        actor = _actor(password)
         if actor is None:
             return False
         environ[ACTOR] = actor
@@ -99,23 +130,54 @@ class _Limitado:
         return datos
 
 
-class _Archivo(DAVNonCollection):
-    """A file of the collection: one this device uploaded, or the target of a PUT."""
+def _referencia(environ: dict, path: str) -> str:
+    """The lock key of a path: inside the device's own namespace, because every device sees its
+    own files at the same URLs (another device's lock on `/scan.jpg` must not hold this one's)."""
+    return "/" + quote(environ[ACTOR].nombre, safe="") + quote(path)
 
-    def __init__(self, path: str, environ: dict, registro: Imagen | None = None) -> None:
+
+def _vacios(actor: Actor, nombre: str):
+    return ArchivoVacio.objects.filter(subida_por=actor.nombre, nombre=nombre[:_LARGO_NOMBRE])
+
+
+def _crear_vacio(actor: Actor, nombre: str) -> ArchivoVacio:
+    """The device's empty file of that name, created if new (idempotent); creating one removes
+    those left over, so that the table cannot grow without bound."""
+    vacio, creado = ArchivoVacio.objects.get_or_create(
+        subida_por=actor.nombre, nombre=nombre[:_LARGO_NOMBRE]
+    )
+    if creado:
+        ArchivoVacio.objects.filter(momento__lt=reloj.ahora() - _VIGENCIA_VACIO).delete()
+    return vacio
+
+
+class _Archivo(DAVNonCollection):
+    """A file of the collection: an image this device uploaded, a name it created empty, or the
+    target of a PUT (no record yet)."""
+
+    def __init__(
+        self, path: str, environ: dict, registro: Imagen | ArchivoVacio | None = None
+    ) -> None:
         super().__init__(path, environ)
         self.registro = registro
         self._cuerpo: _Limitado | None = None
 
+    def get_ref_url(self):
+        return _referencia(self.environ, self.path)
+
     def get_content_length(self):
-        return self.registro.tamano if self.registro else 0
+        return self.registro.tamano if isinstance(self.registro, Imagen) else 0
 
     def get_content_type(self):
-        return self.registro.tipo if self.registro else "application/octet-stream"
+        if isinstance(self.registro, Imagen):
+            return self.registro.tipo
+        return "application/octet-stream"
 
     def get_content(self):
         if self.registro is None:
             raise DAVError(HTTP_FORBIDDEN)
+        if isinstance(self.registro, ArchivoVacio):
+            return io.BytesIO(b"")
         return io.BytesIO(almacen().leer(self.registro.sha256))
 
     def get_creation_date(self):
@@ -125,6 +187,8 @@ class _Archivo(DAVNonCollection):
         return self.get_creation_date()
 
     def get_etag(self):
+        if isinstance(self.registro, ArchivoVacio):
+            return _DIGESTO_VACIO
         return self.registro.sha256 if self.registro else None
 
     def support_etag(self):
@@ -147,12 +211,18 @@ class _Archivo(DAVNonCollection):
     def end_write(self, *, with_errors):
         if with_errors or self._cuerpo is None:
             return
+        actor = self.environ[ACTOR]
+        datos = self._cuerpo.leer()
+        if not datos:
+            # The client creates the file before writing it. Over an image, nothing changes.
+            if not isinstance(self.registro, Imagen):
+                self.registro = _crear_vacio(actor, self.name)
+            return
         try:
-            recepcion = servicios.recibir_imagen(
-                self._cuerpo.leer(), self.name, self.environ[ACTOR]
-            )
+            recepcion = servicios.recibir_imagen(datos, self.name, actor)
         except ErrorDeDominio as exc:
-            raise _error_dav(exc) from None
+            raise _error_dav(exc) from None  # an empty name stays: the client may send it again
+        _vacios(actor, self.name).delete()
         self.registro = recepcion.imagen
 
     def delete(self):
@@ -170,14 +240,27 @@ def _subidas(actor: Actor):
 
 
 class _Raiz(DAVCollection):
-    """The only collection: what this device uploaded."""
+    """The only collection: what this device uploaded, and the names it created empty."""
+
+    def get_ref_url(self):
+        return _referencia(self.environ, "/")
 
     def get_member_names(self):
-        nombres = _subidas(self.environ[ACTOR]).values_list("nombre", flat=True)[:_LISTADO]
+        actor = self.environ[ACTOR]
+        vacios = ArchivoVacio.objects.filter(subida_por=actor.nombre).order_by("-momento", "-pk")
+        nombres = [
+            *vacios.values_list("nombre", flat=True)[:_LISTADO],
+            *_subidas(actor).values_list("nombre", flat=True)[:_LISTADO],
+        ]
         return list(dict.fromkeys(n for n in nombres if n))
 
     def create_empty_resource(self, name):
-        return _Archivo(f"/{name}", self.environ)
+        archivo = _Archivo(f"/{name}", self.environ)
+        if self.environ["REQUEST_METHOD"] == "LOCK":
+            # Locking an unmapped URL creates an empty file (RFC 4918 §9.10.4), which the
+            # answer reads back; a PUT creates its record only once its body is received.
+            archivo.registro = _crear_vacio(self.environ[ACTOR], name)
+        return archivo
 
     def create_collection(self, name):
         raise DAVError(HTTP_FORBIDDEN, "no se pueden crear carpetas")
@@ -193,8 +276,17 @@ class ProveedorImagenes(DAVProvider):
             return _Raiz("/", environ)
         if "/" in nombre:
             return None
-        registro = _subidas(environ[ACTOR]).filter(nombre=nombre).first()
+        actor = environ[ACTOR]
+        registro = (
+            _subidas(actor).filter(nombre=nombre[:_LARGO_NOMBRE]).first()
+            or _vacios(actor, nombre).first()
+        )
         return _Archivo(f"/{nombre}", environ, registro) if registro else None
+
+    def ref_url_to_path(self, ref_url: str) -> str:
+        """The path of a lock key (`_referencia` without the device's namespace)."""
+        _, _, ruta = ref_url.lstrip("/").partition("/")
+        return "/" + unquote(ruta)
 
 
 def _conexiones(app):

@@ -19,8 +19,15 @@ CONEXIONES = 1024
 RUTA_LISTO = "/api/v1/openapi.json"
 
 
-def crear(host: str, puerto: int, hilos: int) -> wsgi.Server:
-    """A cheroot server of PREP's WSGI application on (host, puerto), not yet started."""
+def crear(
+    host: str,
+    puerto: int,
+    hilos: int,
+    certificado: Path | None = None,
+    llave: Path | None = None,
+) -> wsgi.Server:
+    """A cheroot server of PREP's WSGI application on (host, puerto), not yet started; HTTPS
+    with a certificate and its private key (PEM files)."""
     from prep.wsgi import application
 
     servidor = wsgi.Server(
@@ -34,6 +41,10 @@ def crear(host: str, puerto: int, hilos: int) -> wsgi.Server:
     # hundreds of operators and devices of a night, each request would open a new connection
     # (measured with `prep simulacro ejecutar`: a fifth of the drill's CPU was connecting).
     servidor.keep_alive_conn_limit = CONEXIONES
+    if certificado is not None and llave is not None:
+        from cheroot.ssl.builtin import BuiltinSSLAdapter
+
+        servidor.ssl_adapter = BuiltinSSLAdapter(str(certificado), str(llave))
     return servidor
 
 

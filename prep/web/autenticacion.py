@@ -5,17 +5,24 @@ from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 
 from prep.cuentas.acceso import exigir
+from prep.cuentas.emparejamiento import contar_solicitud, error_de_revocado, token_dado_de_baja
 from prep.cuentas.identidad import Actor, actor_de_token, actor_de_usuario
 from prep.cuentas.permisos import Permiso
 
 
 class TokenDispositivo(HttpBearer):
-    """A device's bearer token."""
+    """A device's bearer token, counted against its per-minute limit (429 past it). A device
+    given de baja is told so in Spanish (401 `dispositivo_revocado`), not just "no token"."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
         actor = actor_de_token(token)
-        if actor:
-            request.actor = actor
+        if actor is None:
+            baja = token_dado_de_baja(token)
+            if baja is not None:
+                raise error_de_revocado(baja)
+            return None
+        contar_solicitud(actor)
+        request.actor = actor
         return actor
 
 

@@ -8,9 +8,10 @@ from prep.errores import Codigo
 C = Codigo
 
 # The one place where a domain refusal becomes an HTTP status. Every code is here (a test checks
-# it): 422 the request's data is wrong (413 too large, 415 not an accepted type), 403 the actor
-# may not, 404 what it names does not exist, 409 the current state refuses it, 503 retry later,
-# 500 the institute must look at it.
+# it): 422 the request's data is wrong (413 too large, 415 not an accepted type), 401 the
+# credential no longer stands, 403 the actor may not, 404 what it names does not exist, 409 the
+# current state refuses it, 429 too many (Retry-After), 503 retry later, 500 the institute must
+# look at it.
 ESTADO_HTTP: dict[Codigo, int] = {
     **dict.fromkeys(
         (
@@ -45,9 +46,12 @@ ESTADO_HTTP: dict[Codigo, int] = {
             C.IMAGEN_DANADA,
             C.DEMASIADAS_PAGINAS,
             C.PDF_EXCESIVO,
+            C.CODIGO_EMPAREJAMIENTO_INVALIDO,
         ),
         422,
     ),
+    C.DISPOSITIVO_REVOCADO: 401,
+    **dict.fromkeys((C.DEMASIADAS_SOLICITUDES, C.DEMASIADOS_INTENTOS), 429),
     C.ARCHIVO_MUY_GRANDE: 413,
     C.TIPO_NO_ADMITIDO: 415,
     **dict.fromkeys((C.SIN_PERMISO, C.IMAGEN_DE_OTRO_CENTRO), 403),
@@ -102,8 +106,9 @@ class Error(Schema):
 # What any operation may answer besides its own results, for its `response={…}`: a body that
 # cannot be read (400), no credential (401), no permission or CSRF (403), an unknown or
 # out-of-scope object (404), a domain conflict (409), the door (413 too large, 415 compressed:
-# prep.cuentas.rechazos), invalid data (422), the database away (503).
-ERRORES = {estado: Error for estado in (400, 401, 403, 404, 409, 413, 415, 422, 503)}
+# prep.cuentas.rechazos), invalid data (422), too many requests (429), the database away
+# (503).
+ERRORES = {estado: Error for estado in (400, 401, 403, 404, 409, 413, 415, 422, 429, 503)}
 # Row ids are positive 64-bit integers: the schema says so, and anything else is invalid data.
 ID_MAXIMO = 2**63 - 1
 

@@ -251,7 +251,7 @@ def test_un_token_revocado_deja_de_valer(centro):
     revocar_dispositivo(actor(Rol.ADMINISTRADOR), dispositivo.nombre)
     revocado = cliente.get("/api/v1/tablero/", **cabecera)
     assert revocado.status_code == 401
-    assert revocado.json()["codigo"] == "no_autenticado"
+    assert revocado.json()["codigo"] == "dispositivo_revocado"
     assert cliente.get("/api/v1/tablero/", HTTP_AUTHORIZATION="Bearer otro").status_code == 401
 
 

@@ -1,6 +1,7 @@
 """`prep usuarios|centros|dispositivos`: validation, all-or-nothing imports, secrets kept out of
 the command line and the logs, and the bitácora."""
 
+import re
 import stat
 from io import StringIO
 
@@ -11,8 +12,9 @@ from django.core.management.base import CommandError
 
 from prep.bitacora.models import Entrada
 from prep.bitacora.servicios import verificar_base
+from prep.cuentas.emparejamiento import canjear
 from prep.cuentas.identidad import actor_de_token
-from prep.cuentas.models import Centro, Dispositivo, Perfil
+from prep.cuentas.models import Centro, Dispositivo, Emparejamiento, Perfil
 from tests.cuentas.ayudas import prep
 from tests.fabricas import CentroFactory, DistritoFactory
 
@@ -266,6 +268,32 @@ def test_dispositivos_con_datos_malos(centro, argumentos, mensaje):
     with pytest.raises(CommandError, match=mensaje):
         orden("dispositivos", *argumentos)
     assert not Entrada.objects.exists()
+
+
+def test_emparejar_da_un_codigo_de_un_solo_uso_con_su_qr(centro):
+    salida, _ = orden("dispositivos", "emparejar", "--centro", "CATD01", "--url",
+                      "https://prep.ejemplo.mx", "--minutos", "30")  # fmt: skip
+    codigo = re.search(r"código (\w{4}-\w{4}), un solo uso", salida).group(1)
+    assert f"https://prep.ejemplo.mx/casilla/#codigo={codigo.replace('-', '')}" in salida
+    assert "▀" in salida or "█" in salida  # the QR code, drawn with half blocks
+    emparejamiento = Emparejamiento.objects.get()
+    assert emparejamiento.nombre == "CATD01-tel-01" and codigo not in str(emparejamiento.__dict__)
+    assert 29 <= (emparejamiento.vence - emparejamiento.emitido).total_seconds() / 60 <= 30
+    assert canjear(codigo, None)[0].centro.clave == "CATD01"
+
+
+@pytest.mark.parametrize(
+    ("argumentos", "mensaje"),
+    [
+        (["--centro", "NOHAY"], "no existe el centro «NOHAY»"),
+        (["--centro", "CATD01", "--minutos", "0"], "--minutos debe estar entre 1 y 1440"),
+        (["--centro", "CATD01", "--url", "prep.mx"], "--url debe empezar con https://"),
+    ],
+)
+def test_emparejar_con_datos_malos(centro, argumentos, mensaje):
+    with pytest.raises(CommandError, match=mensaje):
+        orden("dispositivos", "emparejar", *argumentos)
+    assert not Emparejamiento.objects.exists()
 
 
 def test_emitir_un_nombre_repetido_se_rechaza(centro):

@@ -111,10 +111,15 @@ def test_sin_credencial_valida(client, subir, esperada, telefono, settings, toke
         token = telefono[1]
     respuesta = subir(foto_de(esperada), token or None)
     assert respuesta.status_code == 401
-    assert respuesta.json() == {
-        "codigo": "no_autenticado",
-        "mensaje": "falta una sesión o un token válido",
-    }
+    if token == telefono[1]:
+        # A phone given de baja is told so, in Spanish (docs/casilla.md).
+        assert respuesta.json()["codigo"] == "dispositivo_revocado"
+        assert "fue dado de baja" in respuesta.json()["mensaje"]
+    else:
+        assert respuesta.json() == {
+            "codigo": "no_autenticado",
+            "mensaje": "falta una sesión o un token válido",
+        }
     _sin_rastro(settings)
 
 

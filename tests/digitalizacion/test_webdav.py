@@ -3,14 +3,18 @@
 import hashlib
 import signal
 import threading
+from datetime import timedelta
+from urllib.parse import unquote
+from xml.etree import ElementTree
 
 import httpx
 import pytest
 from django.db import connections
 from django.utils import timezone
 
+from prep import reloj
 from prep.actas.models import Acta
-from prep.digitalizacion.models import Imagen
+from prep.digitalizacion.models import ArchivoVacio, Imagen
 from prep.digitalizacion.webdav import servidor
 from prep.servidor.servidor import puerto_libre
 from tests.digitalizacion.fabricas import foto_de
@@ -97,7 +101,6 @@ def test_rechazos_con_su_codigo_y_mensaje(webdav, esperada, telefono, settings):
     casos = [
         (b"PK\x03\x04 un zip", 415, "tipo_no_admitido", "no es una imagen JPEG o PNG"),
         (foto_de(esperada)[:5000], 422, "imagen_danada", "dañado o incompleto"),
-        (b"", 422, "archivo_vacio", "el archivo está vacío"),
     ]
     for datos, estado, codigo, mensaje in casos:
         respuesta = httpx.put(f"{webdav}/x.jpg", content=datos, auth=autenticacion)
@@ -132,3 +135,184 @@ def test_la_orden_webdav_recibe_y_termina_con_sigterm(esperada, telefono, tmp_pa
     assert codigo == 0, registro.read_text()
     assert f"WebDAV de imágenes en {url}/" in registro.read_text()
     assert Imagen.objects.get().estado == "clasificada"
+
+
+# Ready-made scanning apps and OS WebDAV clients create the file empty, then write its content.
+VACIO = hashlib.sha256(b"").hexdigest()
+BLOQUEO = (
+    b'<?xml version="1.0" encoding="utf-8"?><D:lockinfo xmlns:D="DAV:">'
+    b"<D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype>"
+    b"<D:owner><D:href>escaneos</D:href></D:owner></D:lockinfo>"
+)
+
+
+def _longitudes(url: str, autenticacion, profundidad: str = "1") -> dict[str, int] | int:
+    """Name → size of each file a PROPFIND lists, or the HTTP status when it is not 207."""
+    respuesta = httpx.request("PROPFIND", url, headers={"Depth": profundidad}, auth=autenticacion)
+    if respuesta.status_code != 207:
+        return respuesta.status_code
+    longitudes = {}
+    for elemento in ElementTree.fromstring(respuesta.content).iter("{DAV:}response"):
+        longitud = elemento.findtext(".//{DAV:}getcontentlength")
+        if longitud is not None:  # the collection itself has no size
+            nombre = unquote(elemento.findtext("{DAV:}href").rsplit("/", 1)[-1])
+            longitudes[nombre] = int(longitud)
+    return longitudes
+
+
+def test_put_vacio_y_despues_el_contenido(webdav, esperada, telefono):
+    autenticacion = ("tel", telefono[1])
+    url = f"{webdav}/scan%200001.jpg"
+    vacio = httpx.put(url, content=b"", auth=autenticacion)
+    assert vacio.status_code == 201, vacio.text
+    assert vacio.headers["ETag"] == f'"{VACIO}"'
+    marcador = ArchivoVacio.objects.get()
+    assert (marcador.subida_por, marcador.nombre) == (
+        f"dispositivo:{telefono[0].nombre}",
+        "scan 0001.jpg",
+    )
+    assert not Imagen.objects.exists()
+
+    # It reads back as an empty file, and the collection lists it.
+    assert _longitudes(url, autenticacion, "0") == {"scan 0001.jpg": 0}
+    assert _longitudes(f"{webdav}/", autenticacion) == {"scan 0001.jpg": 0}
+    cabeza = httpx.head(url, auth=autenticacion)
+    assert (cabeza.status_code, cabeza.headers["Content-Length"]) == (200, "0")
+    leido = httpx.get(url, auth=autenticacion)
+    assert (leido.status_code, leido.content) == (200, b"")
+
+    # Created empty again (the app retries): nothing new.
+    assert httpx.put(url, content=b"", auth=autenticacion).status_code == 204
+    assert ArchivoVacio.objects.count() == 1
+
+    # The content: received as any upload; the empty name is replaced by the image.
+    datos = foto_de(esperada)
+    sha = hashlib.sha256(datos).hexdigest()
+    contenido = httpx.put(url, content=datos, auth=autenticacion)
+    assert contenido.status_code == 204, contenido.text
+    assert contenido.headers["ETag"] == f'"{sha}"'
+    imagen = Imagen.objects.get()
+    assert (imagen.sha256, imagen.nombre, imagen.estado) == (sha, "scan 0001.jpg", "clasificada")
+    assert not ArchivoVacio.objects.exists()
+    assert _longitudes(f"{webdav}/", autenticacion) == {"scan 0001.jpg": len(datos)}
+
+    # An empty PUT over an image changes nothing: images are never overwritten.
+    encima = httpx.put(url, content=b"", auth=autenticacion)
+    assert (encima.status_code, encima.headers["ETag"]) == (204, f'"{sha}"')
+    assert not ArchivoVacio.objects.exists()
+    assert Imagen.objects.get().sha256 == sha
+    assert httpx.get(url, auth=autenticacion).content == datos
+
+
+def test_contenido_rechazado_conserva_el_archivo_vacio(webdav, esperada, telefono):
+    autenticacion = ("tel", telefono[1])
+    url = f"{webdav}/x.jpg"
+    assert httpx.put(url, content=b"", auth=autenticacion).status_code == 201
+    rechazo = httpx.put(url, content=b"PK\x03\x04 un zip", auth=autenticacion)
+    assert (rechazo.status_code, rechazo.headers["X-Prep-Codigo"]) == (415, "tipo_no_admitido")
+    # The client may try again: the name is still there, empty.
+    assert _longitudes(url, autenticacion, "0") == {"x.jpg": 0}
+    assert not Imagen.objects.exists()
+    assert httpx.put(url, content=foto_de(esperada), auth=autenticacion).status_code == 204
+    assert Imagen.objects.count() == 1
+    assert not ArchivoVacio.objects.exists()
+
+
+def test_un_nombre_largo_se_guarda_cortado_y_se_sigue_encontrando(webdav, esperada, telefono):
+    autenticacion = ("tel", telefono[1])
+    nombre = "a" * 296 + ".jpg"
+    url = f"{webdav}/{nombre}"
+    assert httpx.put(url, content=b"", auth=autenticacion).status_code == 201
+    assert ArchivoVacio.objects.get().nombre == nombre[:255]
+    assert httpx.head(url, auth=autenticacion).status_code == 200
+    datos = foto_de(esperada)
+    assert httpx.put(url, content=datos, auth=autenticacion).status_code == 204
+    assert (Imagen.objects.get().nombre, ArchivoVacio.objects.exists()) == (nombre[:255], False)
+    assert httpx.get(url, auth=autenticacion).content == datos
+
+
+def test_lo_vacio_y_lo_bloqueado_de_un_dispositivo_no_lo_ve_otro(
+    webdav, esperada, telefono, escaner
+):
+    de_a, de_b = ("a", telefono[1]), ("b", escaner[1])
+    assert httpx.put(f"{webdav}/scan.jpg", content=b"", auth=de_a).status_code == 201
+    bloqueo = httpx.request("LOCK", f"{webdav}/tomada.jpg", content=BLOQUEO, auth=de_a)
+    assert bloqueo.status_code == 201, bloqueo.text
+
+    assert _longitudes(f"{webdav}/scan.jpg", de_b, "0") == 404
+    assert httpx.get(f"{webdav}/scan.jpg", auth=de_b).status_code == 404
+    assert _longitudes(f"{webdav}/", de_b) == {}
+    # The same names are free for B: A's lock does not hold B's file.
+    datos = foto_de(esperada, semilla=2)
+    assert httpx.put(f"{webdav}/tomada.jpg", content=datos, auth=de_b).status_code == 201
+    assert httpx.put(f"{webdav}/scan.jpg", content=b"", auth=de_b).status_code == 201
+    assert _longitudes(f"{webdav}/", de_b) == {"scan.jpg": 0, "tomada.jpg": len(datos)}
+    assert _longitudes(f"{webdav}/", de_a) == {"scan.jpg": 0, "tomada.jpg": 0}
+    assert Imagen.objects.get().subida_por == f"dispositivo:{escaner[0].nombre}"
+
+
+def test_lock_put_vacio_y_contenido_como_un_explorador_de_archivos(webdav, esperada, telefono):
+    autenticacion = ("tel", telefono[1])
+    url = f"{webdav}/acta.jpg"
+    # LOCK on an unmapped URL creates the file empty (RFC 4918 §9.10.4) and answers its lock.
+    bloqueo = httpx.request(
+        "LOCK",
+        url,
+        content=BLOQUEO,
+        headers={"Timeout": "Second-3600", "Content-Type": "text/xml"},
+        auth=autenticacion,
+    )
+    assert bloqueo.status_code == 201, bloqueo.text
+    ficha = bloqueo.headers["Lock-Token"]
+    assert ficha.strip("<>") in bloqueo.text
+    assert _longitudes(url, autenticacion, "0") == {"acta.jpg": 0}
+    condicion = {"If": f"({ficha})"}
+    vacio = httpx.put(url, content=b"", headers=condicion, auth=autenticacion)
+    assert vacio.status_code == 204, vacio.text
+
+    # Without its lock token, nobody writes the locked file.
+    datos = foto_de(esperada)
+    sin_ficha = httpx.put(url, content=datos, auth=autenticacion)
+    assert sin_ficha.status_code == 423
+    assert not Imagen.objects.exists()
+
+    contenido = httpx.put(url, content=datos, headers=condicion, auth=autenticacion)
+    assert contenido.status_code == 204, contenido.text
+    assert contenido.headers["ETag"] == f'"{hashlib.sha256(datos).hexdigest()}"'
+    desbloqueo = httpx.request("UNLOCK", url, headers={"Lock-Token": ficha}, auth=autenticacion)
+    assert desbloqueo.status_code == 204
+    assert Imagen.objects.get().nombre == "acta.jpg"
+    assert not ArchivoVacio.objects.exists()
+
+
+def test_los_archivos_vacios_de_mas_de_un_dia_se_borran(webdav, telefono, escaner):
+    ahora = reloj.ahora()
+    ArchivoVacio.objects.create(
+        subida_por=f"dispositivo:{escaner[0].nombre}",
+        nombre="viejo.jpg",
+        momento=ahora - timedelta(days=1, minutes=1),
+    )
+    reciente = ArchivoVacio.objects.create(
+        subida_por=f"dispositivo:{escaner[0].nombre}",
+        nombre="reciente.jpg",
+        momento=ahora - timedelta(hours=23),
+    )
+    assert httpx.put(f"{webdav}/nuevo.jpg", content=b"", auth=("t", telefono[1])).status_code == 201
+    assert set(ArchivoVacio.objects.values_list("nombre", flat=True)) == {
+        reciente.nombre,
+        "nuevo.jpg",
+    }
+
+
+def test_el_limite_por_dispositivo_responde_429_con_retry_after(
+    webdav, esperada, telefono, settings
+):
+    # A limit of none: any minute boundary the test may cross changes nothing.
+    settings.PREP_SOLICITUDES_POR_MINUTO = {"TELEFONO": 0, "ESCANER": 600}
+    autenticacion = ("tel", telefono[1])
+    respuesta = httpx.put(f"{webdav}/x.jpg", content=foto_de(esperada), auth=autenticacion)
+    assert respuesta.status_code == 429
+    assert respuesta.headers["X-Prep-Codigo"] == "demasiadas_solicitudes"
+    assert 1 <= int(respuesta.headers["Retry-After"]) <= 61
+    assert "solicitudes en un minuto" in respuesta.text
+    assert not Imagen.objects.exists()

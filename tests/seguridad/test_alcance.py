@@ -132,6 +132,9 @@ SIN_OBJETO = {
     "monitoreo:vivo": "salud del servidor",
     "monitoreo:listo": "salud del servidor",
     "monitoreo:metricas": "cifras de operación para esta máquina",
+    "casilla:app": "los archivos de PREP Casilla, sin datos",
+    "casilla:archivo": "los archivos de PREP Casilla, sin datos",
+    "POST /api/v1/casilla/emparejar": "el código mismo dice su centro",
 }
 
 
@@ -339,6 +342,25 @@ def _tablero(m: Mundo) -> None:
     propias = ActaEsperada.objects.filter(casilla__seccion__distrito_local__centros=m.a.centro)
     assert datos["total"] == propias.count()
     assert [c["clave"] for c in datos["por_centro"]] == ["CATD-A"]
+
+
+@caso("GET /api/v1/casilla/yo")
+def _yo(m: Mundo) -> None:
+    datos = aceptada(m.telefono_de_a(), "GET", f"{API}/casilla/yo").json()
+    assert (datos["dispositivo"], datos["centro"]) == (m.a.telefono.nombre, "CATD-A")
+
+
+@caso("casilla:dispositivos", "casilla:baja")
+def _telefonos(m: Mundo) -> None:
+    cliente = m.de_a(Rol.COORDINADOR)
+    lista = aceptada(cliente, "GET", "/dispositivos/").content.decode()
+    assert m.a.telefono.nombre in lista and m.b.telefono.nombre not in lista
+    ajena = f"/dispositivos/{m.b.telefono.pk}/baja/"
+    rechazada(cliente, "GET", ajena, estados=(404,))
+    rechazada(cliente, "POST", ajena, forma=True, estados=(404,))
+    aceptada(cliente, "POST", f"/dispositivos/{m.a.telefono.pk}/baja/", forma=True)
+    m.b.telefono.refresh_from_db()
+    assert m.b.telefono.revocado is None
 
 
 # --- the tests --------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from prep.cuentas.permisos import PERMISOS, PERMISOS_DISPOSITIVO, Permiso
 from prep.servidor.servidor import ServidorHijo
 from tests.fabricas import EleccionFactory
 from tests.seguridad.mundo import Objetos, poblar
-from tests.test_permisos import IMAGENES_O_DISPOSITIVO, REGISTRO
+from tests.test_permisos import IMAGENES_O_DISPOSITIVO, PUBLICA, REGISTRO, SOLO_DISPOSITIVO
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.lento]
 
@@ -140,10 +140,17 @@ def test_la_api_responde_lo_que_su_esquema_dice(tmp_path):
             nombre = f"{operacion.method.upper()} {operacion.path}"
             requisito = REGISTRO[nombre]
             pruebas = [(anonimo, m, EJEMPLOS["anónimo"]) for m in GenerationMode]
-            quienes = [personas[rol_para(requisito)]]
-            if requisito == IMAGENES_O_DISPOSITIVO or requisito in PERMISOS_DISPOSITIVO:
-                quienes.append(telefono)
-            pruebas += [(q, m, EJEMPLOS[m]) for q in quienes for m in GenerationMode]
+            modos = list(GenerationMode)
+            if requisito == PUBLICA:
+                quienes = []  # the anonymous cases above are everyone's
+            elif requisito == SOLO_DISPOSITIVO:
+                # It takes nothing but the device's header, which is fixed: nothing to negate.
+                quienes, modos = [telefono], [GenerationMode.POSITIVE]
+            else:
+                quienes = [personas[rol_para(requisito)]]
+                if requisito == IMAGENES_O_DISPOSITIVO or requisito in PERMISOS_DISPOSITIVO:
+                    quienes.append(telefono)
+            pruebas += [(q, m, EJEMPLOS[m]) for q in quienes for m in modos]
             parametros = {p.name for p in operacion.path_parameters}
             reales = objetos_reales(objetos, nombre)
             for quien, modo, ejemplos in pruebas:

@@ -9,7 +9,7 @@ from prep.web.errores import ESTADO_HTTP, estado_http
 def test_cada_codigo_tiene_su_estado_http():
     sin_estado = sorted(set(Codigo) - set(ESTADO_HTTP))
     assert not sin_estado, f"códigos sin estado HTTP en prep.web.errores: {sin_estado}"
-    assert set(ESTADO_HTTP.values()) <= {403, 404, 409, 413, 415, 422, 500, 503}
+    assert set(ESTADO_HTTP.values()) <= {401, 403, 404, 409, 413, 415, 422, 429, 500, 503}
 
 
 @pytest.mark.parametrize(

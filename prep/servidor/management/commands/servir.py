@@ -1,6 +1,7 @@
 """`prep servir`: serve PREP (pages, API, static files) with cheroot."""
 
 import signal
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -28,12 +29,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--hilos", type=int, default=16, help=_("peticiones atendidas a la vez (1 a 256)")
         )
+        parser.add_argument(
+            "--certificado",
+            type=Path,
+            help=_(
+                "certificado TLS (PEM) para servir por HTTPS, p. ej. a los teléfonos de PREP"
+                " Casilla en la red del centro: la cámara y el modo sin conexión lo exigen"
+            ),
+        )
+        parser.add_argument("--llave", type=Path, help=_("llave privada (PEM) del certificado"))
 
     def handle(self, *args, **opciones):
         host, puerto = _direccion(opciones["direccion"])
         if not 1 <= opciones["hilos"] <= 256:
             raise CommandError(_("--hilos debe estar entre 1 y 256"))
-        servidor = crear(host, puerto, opciones["hilos"])
+        certificado, llave = opciones["certificado"], opciones["llave"]
+        if (certificado is None) != (llave is None):
+            raise CommandError(_("--certificado y --llave van juntos"))
+        for archivo in (certificado, llave):
+            if archivo is not None and not archivo.is_file():
+                raise CommandError(_("no existe el archivo %(a)s") % {"a": archivo})
+        try:
+            servidor = crear(host, puerto, opciones["hilos"], certificado, llave)
+        except (OSError, ValueError) as exc:
+            raise CommandError(
+                _("no se pudo usar el certificado y la llave: %(e)s") % {"e": exc}
+            ) from exc
+        esquema = "https" if certificado else "http"
 
         # SIGTERM (systemd, a supervisor, a parent process) stops as Ctrl-C does: requests in
         # flight finish; every answered one is already committed.
@@ -47,7 +69,9 @@ class Command(BaseCommand):
             raise CommandError(
                 _("no se puede escuchar en %(h)s:%(p)s: %(e)s") % {"h": host, "p": puerto, "e": exc}
             ) from exc
-        self.stdout.write(_("Sirviendo PREP en http://%(h)s:%(p)s/") % {"h": host, "p": puerto})
+        self.stdout.write(
+            _("Sirviendo PREP en %(e)s://%(h)s:%(p)s/") % {"e": esquema, "h": host, "p": puerto}
+        )
         self.stdout.flush()
         try:
             servidor.serve()
