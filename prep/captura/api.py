@@ -30,6 +30,23 @@ class Campo(Schema):
     )
 
 
+class Toma(Schema):
+    """One image of the acta: a phone shot, a retake or a CATD scan."""
+
+    sha256: str
+    url: str = Field(description="Dónde se sirve la imagen.")
+    origen: str = Field(description="CASILLA (PREP Casilla) o CATD.")
+    digitalizacion: str = Field(description="Móvil o Escáner.")
+    enviada_por: str = Field(description="El dispositivo que la envió, o la persona.")
+    tomada: datetime | None = Field(
+        description="Cuándo tomó la foto el teléfono (su reloj); nulo si no lo dijo."
+    )
+    momento: datetime = Field(description="Cuándo llegó al servidor.")
+    en_uso: bool = Field(
+        description="Es la que usa el acta: su SHA-256 es el código de integridad."
+    )
+
+
 class Asignada(Schema):
     """The acta the queue handed to the capturista, claimed until `expira`."""
 
@@ -45,6 +62,9 @@ class Asignada(Schema):
     )
     imagen_sha256: str
     imagen_url: str
+    imagenes: list[Toma] = Field(
+        description="Todas las tomas del acta, en orden de llegada; `en_uso` marca la que usa."
+    )
     expira: datetime
 
 

@@ -31,8 +31,14 @@ def prohibido(request: HttpRequest, error: SinPermiso) -> HttpResponse:
 
 
 def mesa(datos: dict, envio: str) -> dict:
-    """Context of `captura/_mesa.html` for an acta (`datos` has its clave and imagen_url)."""
-    return {"envio": envio, "clave": datos["clave"], "imagen": datos["imagen_url"]}
+    """Context of `captura/_mesa.html` for an acta (`datos` has its clave, imagen_url and
+    imagenes: every shot, for the viewer)."""
+    return {
+        "envio": envio,
+        "clave": datos["clave"],
+        "imagen": datos["imagen_url"],
+        "tomas": datos["imagenes"],
+    }
 
 
 def _render(

@@ -1,7 +1,7 @@
 """Verification API, for verificadores (session + CSRF):
 
 - `GET /api/v1/verificacion/conflictos`: actas en conflicto in the verificador's scope;
-- `GET /api/v1/verificacion/{acta_id}`: both captures field by field and the image;
+- `GET /api/v1/verificacion/{acta_id}`: both captures field by field and every image;
 - `POST /api/v1/verificacion/{acta_id}`: the value and reason of each differing field;
 - `POST /api/v1/verificacion/{acta_id}/cotejo`: re-verify a verified acta against its image.
 """
@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 
 from prep.actas import veredicto
 from prep.captura.acceso import exigir, obtener_acta
-from prep.captura.api import ACTA, Cifras
+from prep.captura.api import ACTA, Cifras, Toma
 from prep.cuentas.permisos import Permiso
 from prep.verificacion import servicios
 from prep.verificacion.consultas import detalle, lista_de_conflictos
@@ -57,6 +57,9 @@ class Detalle(Schema):
     estado: str
     imagen_sha256: str
     imagen_url: str
+    imagenes: list[Toma] = Field(
+        description="Todas las tomas del acta, en orden de llegada; `en_uso` marca la que usa."
+    )
     difieren: list[str]
     campos: list[CampoComparado] = Field(
         description="Exactamente los campos que imprime el acta de su ámbito, en su orden."

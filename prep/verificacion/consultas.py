@@ -1,5 +1,5 @@
 """Read side of verificación: the conflicts waiting in a verificador's scope, and one acta's two
-captures side by side."""
+captures side by side with every shot of its image."""
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -8,7 +8,7 @@ from prep.actas.models import Acta
 from prep.captura.acceso import CON_CASILLA, filtro_alcance
 from prep.captura.cifras import campos, diferencias, etiquetas, plano
 from prep.captura.cola import capturas_de
-from prep.captura.presentacion import imagen_url
+from prep.captura.presentacion import imagen_url, tomas_de
 from prep.catalogo.boletas import Boletas
 from prep.catalogo.consultas import (
     boletas_de,
@@ -60,7 +60,8 @@ def lista_de_conflictos(actor: Actor, limite: int = 500) -> list[dict]:
 
 def detalle(acta: Acta) -> dict:
     """The acta's two captures field by field (the fields its boleta prints, in acta order;
-    which differ), its image and, once verified, the final figures."""
+    which differ), the image in use and every shot of it and, once verified, the final
+    figures."""
     capturas = capturas_de(acta)
     if 1 not in capturas or 2 not in capturas:
         raise ErrorDeDominio(_("el acta no tiene dos capturas que comparar"), Codigo.SIN_CONFLICTO)
@@ -78,6 +79,7 @@ def detalle(acta: Acta) -> dict:
         "estado": acta.estado,
         "imagen_sha256": acta.codigo_integridad,
         "imagen_url": imagen_url(acta.codigo_integridad),
+        "imagenes": tomas_de(acta),
         "difieren": difieren,
         "campos": [
             {

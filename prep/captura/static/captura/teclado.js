@@ -8,6 +8,8 @@
  * Shift+Enter → previous field.
  * Outside text fields (and in figure fields): + − zoom, / rotate 90°, * reset,
  * Shift+arrows move the image.
+ * An acta with several shots has one button per shot under the image: it swaps the image
+ * shown (zoom and rotation reset); a shot that is not the one in use is flagged.
  */
 (function () {
   "use strict";
@@ -66,9 +68,24 @@
     v.querySelector(".lienzo").scrollBy(dx, dy);
   }
 
+  function mostrarToma(boton) {
+    var v = boton.closest("[data-visor]");
+    v.querySelectorAll("[data-toma]").forEach(function (otro) {
+      otro.setAttribute("aria-pressed", String(otro === boton));
+    });
+    var enUso = boton.hasAttribute("data-en-uso");
+    v.toggleAttribute("data-otra-toma", !enUso);
+    var aviso = v.querySelector("[data-aviso-toma]");
+    aviso.textContent = enUso ? "" : aviso.dataset.texto;
+    v.querySelector("[data-imagen]").src = boton.dataset.toma;
+    accion("restablecer"); // the new image is sized again when it loads
+  }
+
   document.addEventListener("click", function (ev) {
     var boton = ev.target.closest("[data-visor] [data-accion]");
     if (boton) accion(boton.dataset.accion);
+    var toma = ev.target.closest("[data-visor] [data-toma]");
+    if (toma) mostrarToma(toma);
   });
   // Image loads do not bubble: listen in the capture phase.
   document.addEventListener(
