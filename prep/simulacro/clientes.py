@@ -2,8 +2,10 @@
 
 A `PersonaAsync` signs in through the login form and uses its session and CSRF token; a
 `DispositivoAsync` uses its bearer token. Every request is timed into a `Medicion` under its
-route template ("POST /captura/{acta_id}"), and retried while PREP answers 503 or does not
-answer: every write of the API is idempotent, so a retry never duplicates anything.
+route template ("POST /captura/{acta_id}"), and retried while PREP answers 503 or 429 (a
+device over its per-minute limit), or does not answer: every write of the API is idempotent, so
+a retry never duplicates anything, and a drill against stricter limits slows down instead of
+failing.
 No Django import: a drill runs against a remote deployment from any machine.
 """
 
@@ -17,6 +19,9 @@ from prep.simulacro.medicion import Medicion
 from prep.simulacro.operacion import API, RUTA_ENTRAR, ErrorDeOperacion, detalle
 
 REINTENTOS = 8
+# PREP asks to retry after Retry-After seconds: 503 (database switching over, image store short
+# of copies), 429 (a device over its requests per minute).
+REINTENTAR = frozenset({429, 503})
 ESPERA_MAXIMA = 10.0  # seconds between retries, at most
 TIEMPO_LIMITE = 120.0  # per request: an upload of a national night under load can queue
 
@@ -31,8 +36,9 @@ class _Cliente:
     async def pedir(
         self, metodo: str, ruta: str, plantilla: str, *aceptados: int, **opciones: Any
     ) -> httpx.Response:
-        """`metodo ruta` until PREP answers something other than 503 (or the retries run out);
-        ErrorDeOperacion unless the final status is one of `aceptados`."""
+        """`metodo ruta` until PREP answers something other than 503 or 429 (or the retries run
+        out), each answer counted under its status; ErrorDeOperacion unless the final status is
+        one of `aceptados`."""
         nombre = f"{metodo} {plantilla}"
         for intento in range(REINTENTOS + 1):
             inicio = time.monotonic()
@@ -45,9 +51,8 @@ class _Cliente:
                 await asyncio.sleep(min(ESPERA_MAXIMA, 0.5 * 2**intento))
                 continue
             self.medicion.peticion(nombre, respuesta.status_code, time.monotonic() - inicio)
-            if respuesta.status_code != 503 or intento == REINTENTOS:
+            if respuesta.status_code not in REINTENTAR or intento == REINTENTOS:
                 break
-            # PREP asks to retry (database switching over, image store short of copies).
             espera = float(respuesta.headers.get("Retry-After", "1") or 1)
             await asyncio.sleep(min(ESPERA_MAXIMA, espera * 2**intento))
         if aceptados and respuesta.status_code not in aceptados:

@@ -1,10 +1,11 @@
 """A drill: election night played against PREP's real HTTP API by many operators at once.
 
-Each CATD receives its paquetes (acopio) and uploads their images (its scanner, or PREP Casilla
-from the casilla before the paper arrives); the CCV's capturistas take actas from the capture
-queue and key them, misreading a figure now and then (`Ajustes.error_captura`) so that captures
-disagree; the verificadores resolve each conflict against the figures on the acta. A watcher
-reads the published site after every corte to see when each verified acta is published.
+Each CATD receives its paquetes (acopio) and uploads their images (its scanner, or the PREP
+Casilla phone of the casilla's group before the paper arrives); the CCV's capturistas take actas
+from the capture queue and key them, misreading a figure now and then (`Ajustes.error_captura`)
+so that captures disagree; the verificadores resolve each conflict against the figures on the
+acta. A watcher reads the published site after every corte to see when each verified acta is
+published.
 
 Everything runs as coroutines on one event loop with httpx's async clients (no Django import):
 the same drill drives a remote deployment. Images are drawn in other processes.
@@ -29,7 +30,7 @@ from prep.catalogo.claves import carga_qr
 from prep.reglas.acta import Registro
 from prep.simulacro import operacion
 from prep.simulacro.clientes import DispositivoAsync, PersonaAsync
-from prep.simulacro.equipo import Catd, Equipo
+from prep.simulacro.equipo import DESDE_CASILLA, Catd, Equipo, telefono_de_cada_foto
 from prep.simulacro.generador import NOMBRE_ELECCION, ActaSintetica, EleccionSintetica
 from prep.simulacro.imagenes import imagen_de_simulacro, imagen_plana
 from prep.simulacro.medicion import (
@@ -56,7 +57,7 @@ class Ajustes:
     """How the drill plays the night."""
 
     error_captura: float = 0.02  # chance that a capture misreads a figure
-    desde_casilla: int = 5  # one acta in this many arrives by PREP Casilla, the rest scanned
+    desde_casilla: int = DESDE_CASILLA  # one acta in this many arrives by PREP Casilla
     imagenes_completas: bool = False  # draw every figure (3× the CPU of the drill's machine)
     limite: int | None = None  # actas to play (a sample of a big election); None: all
     ritmo: float | None = None  # paquetes arriving per minute across CATDs; None: at once
@@ -164,6 +165,31 @@ class Sitio:
         await self.http.aclose()
 
 
+class _Telefonos:
+    """The PREP Casilla phones of a CATD's casillas, one connected at a time: a CATD plays its
+    actas in the order of their casillas, so each phone's photos come one after another."""
+
+    def __init__(self, url: str, medicion: Medicion) -> None:
+        self.url = url
+        self.medicion = medicion
+        self.token = ""
+        self.cliente: DispositivoAsync | None = None
+
+    async def de(self, token: str) -> DispositivoAsync:
+        """The client of the phone with `token`; the previous phone's, whose group is done,
+        is closed."""
+        if self.cliente is None or token != self.token:
+            await self.cerrar()
+            self.token, self.cliente = token, DispositivoAsync(self.url, token, self.medicion)
+        return self.cliente
+
+    async def cerrar(self) -> None:
+        """Close the phone in use."""
+        if self.cliente is not None:
+            await self.cliente.cerrar()
+            self.cliente = None
+
+
 @dataclass
 class _Acta:
     """What the drill knows of one acta in flight."""
@@ -201,6 +227,14 @@ class Ejercicio:
         self.verificadas = 0
         self.sin_acta = 0
         self.reparto = reparto(equipo, ajustes.limite)
+        # The token of the phone that photographs each casilla photo (acta index → token).
+        self.telefono_de = {
+            indice: catd.telefonos[telefono]
+            for catd in equipo.catds
+            for indice, telefono in telefono_de_cada_foto(
+                sintetica, catd.actas, len(catd.telefonos), ajustes.desde_casilla
+            ).items()
+        }
         self.subidas = 0
         self.capturas = 0
         self.catds_activos = len(equipo.catds)
@@ -287,24 +321,24 @@ class Ejercicio:
             self.catds_activos -= 1
             return
         escaner = DispositivoAsync(url, catd.escaner, medicion)
-        telefono = DispositivoAsync(url, catd.telefono, medicion)
+        telefonos = _Telefonos(url, medicion)
         imagenes = self._imagenes(actas)
         try:
             for indice in actas:
                 await self._llega_paquete()
                 acta = self.sintetica.actas[indice]
                 try:
-                    await self._paquete(indice, acta, acopiador, escaner, telefono, imagenes)
+                    await self._paquete(indice, acta, acopiador, escaner, telefonos, imagenes)
                 except ErrorDeOperacion as exc:
                     medicion.error(f"catd {exc.estado or 'sin respuesta'}", str(exc))
         finally:
             self.catds_activos -= 1
-            for cliente in (acopiador, escaner, telefono):
+            for cliente in (acopiador, escaner, telefonos):
                 await cliente.cerrar()
 
     def _formato(self, indice: int) -> str:
         """PREP Casilla sends a JPEG from the casilla; the CATD scanner a PNG."""
-        return "JPEG" if indice % self.ajustes.desde_casilla == 0 else "PNG"
+        return "JPEG" if indice in self.telefono_de else "PNG"
 
     def _imagenes(self, actas: list[int]) -> Iterator[asyncio.Future]:
         """The images of the CATD's actas that have one, in order, each drawn in another
@@ -323,7 +357,7 @@ class Ejercicio:
                 yield adelantadas.pop(0)
         yield from adelantadas
 
-    async def _paquete(self, indice, acta: ActaSintetica, acopiador, escaner, telefono, imagenes):
+    async def _paquete(self, indice, acta: ActaSintetica, acopiador, escaner, telefonos, imagenes):
         """One paquete at the CATD: its acopio and, with an acta inside, its image."""
         if acta.registro is Registro.SIN_ACTA:
             datos = {"qr": carga_qr(acta.eleccion, acta.clave_acta),
@@ -341,6 +375,7 @@ class Ejercicio:
         jpeg = self._formato(indice) == "JPEG"
         if jpeg:
             # PREP Casilla sends the photo from the casilla; the paper arrives later.
+            telefono = await telefonos.de(self.telefono_de[indice])
             subida = await telefono.subir(f"{acta.clave_acta}.jpg", imagen, "image/jpeg")
         acta_id = await self._acopiar(acopiador, acta.eleccion, acta.clave_acta)
         self.actas.setdefault(acta_id, _Acta(acta.eleccion))

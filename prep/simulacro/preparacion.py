@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connections
+from django.db.models import Q
 from django.utils import timezone
 
 from prep import reloj
@@ -27,14 +28,14 @@ from prep.catalogo.claves import clave_acta, clave_casilla, sufijo_ambito
 from prep.catalogo.importacion import importar, vaciar_catalogo
 from prep.catalogo.models import ActaEsperada, Casilla, Distrito, ProcesoElectoral
 from prep.cuentas.identidad import SISTEMA
-from prep.cuentas.models import Centro, Dispositivo, Rol
+from prep.cuentas.models import Centro, Dispositivo, Emparejamiento, Rol
 from prep.cuentas.servicios import (
     NuevoCentro,
     NuevoUsuario,
     contrasena_aleatoria,
     crear_centros,
     crear_usuarios,
-    emitir_dispositivo,
+    emitir_dispositivos,
 )
 from prep.difusion.models import publicados
 from prep.errores import Codigo, ErrorDeDominio
@@ -46,7 +47,7 @@ from prep.publicacion.manifiesto import ULTIMO
 from prep.publicacion.models import Corte, Turno
 from prep.reglas.acta import Registro
 from prep.servidor.servidor import Hijo, ServidorHijo
-from prep.simulacro.equipo import Catd, Eleccion, Equipo
+from prep.simulacro.equipo import Catd, Eleccion, Equipo, fotos_de_casilla, telefonos_necesarios
 from prep.simulacro.escritura import escribir
 from prep.simulacro.generador import EleccionSintetica
 
@@ -69,10 +70,13 @@ def preparar_base_de_datos() -> None:
     if procesos:
         vaciar_catalogo()
     for prefijo in PREFIJOS:
-        # An earlier run's team; nobody else's (theirs would not carry the prefix).
-        Dispositivo.objects.filter(nombre__startswith=prefijo).delete()
+        # An earlier run's team; nobody else's (theirs would not carry the prefix). A phone
+        # paired with a demo's centro (`prep demo` prints a code) goes with its centro.
+        centros = Centro.objects.filter(clave__startswith=prefijo.upper())
+        Emparejamiento.objects.filter(centro__in=centros).delete()
+        Dispositivo.objects.filter(Q(nombre__startswith=prefijo) | Q(centro__in=centros)).delete()
         get_user_model().objects.filter(username__startswith=prefijo).delete()
-        Centro.objects.filter(clave__startswith=prefijo.upper()).delete()
+        centros.delete()
 
 
 def preparar_eleccion(eleccion: Eleccion, carpeta: Path) -> EleccionSintetica:
@@ -86,11 +90,12 @@ def preparar_eleccion(eleccion: Eleccion, carpeta: Path) -> EleccionSintetica:
 def formar_equipo(
     sintetica: EleccionSintetica, prefijo: str, capturistas: int, verificadores: int
 ) -> Equipo:
-    """Centros, people and devices, made with the administrator's services: one CATD per
-    distrito (local ones when the election has them) with its acopiador, scanner and PREP
-    Casilla phone, one more for the actas without a distrito of those (voto anticipado of a
-    municipio, vote from abroad: B4) when there are any, and one CCV with `capturistas` and
-    `verificadores`. Every acta with an arrival is assigned to the CATD that serves it."""
+    """Centros and people, made with the administrator's services, and devices: one CATD per
+    distrito (local ones when the election has them) with its acopiador, scanner and pool of
+    PREP Casilla phones (one per `FOTOS_POR_TELEFONO` casilla photos of its actas), one more
+    for the actas without a distrito of those (voto anticipado of a municipio, vote from abroad:
+    B4) when there are any, and one CCV with `capturistas` and `verificadores`. Every acta with
+    an arrival is assigned to the CATD that serves it."""
     distritos = list(
         Distrito.objects.select_related("entidad")
         .filter(tipo=Distrito.Tipo.LOCAL)
@@ -137,11 +142,27 @@ def formar_equipo(
         [(NuevoUsuario(u, u, rol, centros[c]), contrasena) for u, rol, c in personas],
     )
     catds = {c: Catd(c, f"{prefijo}acopio-{sufijo[c]}") for c in claves.values()}
+    _repartir(sintetica, catds, claves)
+    # Each CATD's scanner and phones, by name; the phones as many as its actas need.
+    nombres: dict[str, tuple[str, list[str]]] = {}
     for catd in catds.values():
         nombre = f"{prefijo}{sufijo[catd.clave]}"
-        catd.escaner = emitir_dispositivo(SISTEMA, f"{nombre}-esc", "ESCANER", catd.clave)[1]
-        catd.telefono = emitir_dispositivo(SISTEMA, f"{nombre}-tel", "TELEFONO", catd.clave)[1]
-    _repartir(sintetica, catds, claves)
+        cuantos = telefonos_necesarios(len(fotos_de_casilla(sintetica, catd.actas)))
+        nombres[catd.clave] = (
+            f"{nombre}-esc",
+            [f"{nombre}-tel-{n:02d}" for n in range(1, cuantos + 1)],
+        )
+    tokens = emitir_dispositivos(
+        SISTEMA,
+        [
+            (dispositivo, tipo, centros[clave])
+            for clave, (escaner, telefonos) in nombres.items()
+            for dispositivo, tipo in [(escaner, "ESCANER"), *((t, "TELEFONO") for t in telefonos)]
+        ],
+    )
+    for clave, (escaner, telefonos) in nombres.items():
+        catds[clave].escaner = tokens[escaner]
+        catds[clave].telefonos = [tokens[t] for t in telefonos]
     return Equipo(contrasena, list(catds.values()), de_captura, de_verificacion)
 
 

@@ -5,6 +5,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -75,6 +76,24 @@ def test_publica_al_menos_dos_cortes_y_el_ultimo(demo):
     assert hashlib.sha256(base.read_bytes()).hexdigest() == info["bases"]["sha256"]
 
 
+def test_dice_como_probar_prep_casilla_con_un_telefono(demo):
+    """The printed code pairs a phone of the demo's first CATD, on this machine's address."""
+    carpeta, salida = demo
+    codigo = re.search(r"código (\w{4}-\w{4}) para (\S+) de (\S+);", salida)
+    assert codigo, salida
+    url = re.search(r"abra en el teléfono (https://\S+/casilla/#codigo=(\w{8}))", salida)
+    assert url and url.group(2) == codigo.group(1).replace("-", "")
+    assert "--certificado" in salida and (carpeta / "var" / "tls" / "cert.pem").is_file()
+    entorno = {"PREP_VAR_DIR": str(carpeta / "var"), "PREP_DATABASE_URL": ""}
+    comprobar = (
+        "from prep.cuentas.emparejamiento import canjear;"
+        f"print(canjear('{codigo.group(1)}', None)[0].centro.clave)"
+    )
+    canjeado = _prep("shell", "--no-imports", "-c", comprobar, entorno=entorno)
+    assert canjeado.returncode == 0, canjeado.stderr
+    assert canjeado.stdout.strip() == codigo.group(3)
+
+
 def test_prep_verificar_acepta_la_publicacion(demo):
     carpeta, _ = demo
     resultado = _prep("verificar", str(carpeta / "publicacion"))
@@ -98,12 +117,12 @@ def test_cada_base_pasa_verificar_base(demo, tmp_path):
         )
 
 
-def _prep(*argumentos: str) -> subprocess.CompletedProcess:
+def _prep(*argumentos: str, entorno: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "prep.cli", *argumentos],
         capture_output=True,
         text=True,
-        env={**os.environ, "PYTHONPATH": str(RAIZ)},
+        env={**os.environ, "PYTHONPATH": str(RAIZ), **(entorno or {})},
         timeout=120,
     )
 

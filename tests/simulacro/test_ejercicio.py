@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from io import StringIO
 from pathlib import Path
 
@@ -14,9 +15,10 @@ from django.core.management import call_command
 from prep.actas.models import Acta
 from prep.bitacora.servicios import verificar_base
 from prep.captura.models import Captura
+from prep.digitalizacion.models import Imagen
 from prep.reglas.acta import Registro
 from prep.servidor.servidor import Hijo, ServidorHijo, url_de_la_base
-from prep.simulacro.equipo import cargar
+from prep.simulacro.equipo import FOTOS_POR_TELEFONO, cargar
 from prep.simulacro.medicion import FASES
 from tests.servicios.web import ServidorWeb
 
@@ -89,6 +91,11 @@ def test_simulacro_local_lleva_cada_acta_hasta_un_corte_publicado(tmp_path):
     # Sin Acta count as captured in the published figures.
     assert sum(datos["cortes"][-1]["actas_capturadas"].values()) == con_imagen + sin_acta
     assert datos["errores"] == {}
+    # PREP Casilla photos come from the phones of the casillas' groups: none sends much more
+    # than a casilla's phone would (two actas a casilla here), so none meets the rate limit.
+    fotos = Imagen.objects.filter(dispositivo__tipo="TELEFONO").values_list("dispositivo_id")
+    por_telefono = Counter(fotos)
+    assert por_telefono and max(por_telefono.values()) <= FOTOS_POR_TELEFONO + 1
     # Every change of the night in the bitácora's chain, under all that concurrency.
     assert verificar_base().integra
     assert any(linea.startswith("Bitácora:") for linea in datos["comprobacion"])

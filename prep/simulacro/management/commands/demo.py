@@ -6,14 +6,24 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
+from prep.cuentas.consola import actor_de_consola
+from prep.cuentas.emparejamiento import emitir_emparejamiento, mostrar_codigo
+from prep.cuentas.invitacion import direccion_en_la_red, enlace
+from prep.cuentas.models import Centro
 from prep.errores import ErrorDeDominio
 from prep.publicacion.manifiesto import ULTIMO
+from prep.servidor.certificado import autofirmado
 from prep.simulacro import demo
 from prep.simulacro.opciones import agregar_opciones_eleccion, barra_de_progreso, validar_eleccion
+
+# PREP Casilla after the demo: where to serve for phones, and how long the printed code lives.
+PUERTO_TELEFONOS = 8443
+MINUTOS_CODIGO = 60
 
 
 class Command(BaseCommand):
@@ -49,6 +59,7 @@ class Command(BaseCommand):
             except (ErrorDeDominio, ValueError) as exc:
                 raise CommandError(str(exc)) from exc
         self._resumen(consola, resultado, time.perf_counter() - inicio)
+        self._casilla(consola)
 
     def _resumen(self, consola: Console, resultado: demo.ResultadoDemo, segundos: float) -> None:
         ultimo = resultado.publicacion / ULTIMO
@@ -108,4 +119,40 @@ class Command(BaseCommand):
         consola.print(
             _("Listo: %(actas)s actas en %(segundos).1f s.")
             % {"actas": f"{len(resultado.sintetica.actas):,}", "segundos": segundos}
+        )
+
+    def _casilla(self, consola: Console) -> None:
+        """How to try PREP Casilla with one's own phone on this network: a certificate for
+        this machine's address (phones need HTTPS for the camera), the command that serves PREP
+        there, and a pairing code for a phone of the first CATD."""
+        centro = Centro.objects.filter(tipo=Centro.Tipo.CATD).order_by("clave").first()
+        if centro is None:
+            return
+        direccion = direccion_en_la_red()
+        certificado, llave = autofirmado(Path(settings.VAR_DIR) / "tls", [direccion])
+        base = f"https://{direccion}:{PUERTO_TELEFONOS}"
+        registro, codigo = emitir_emparejamiento(actor_de_consola(), centro, minutos=MINUTOS_CODIGO)
+        consola.print(
+            _(
+                "\nPREP Casilla con su teléfono (en esta misma red): sirva PREP con\n"
+                "  PREP_ALLOWED_HOSTS=%(ip)s prep servir --direccion 0.0.0.0:%(p)s"
+                " --certificado %(c)s --llave %(l)s\n"
+                "y abra en el teléfono %(url)s\n"
+                "(código %(codigo)s para %(n)s de %(centro)s; un solo uso; vence a las %(h)s)."
+                " El certificado es de prueba: Chrome pedirá confirmar la excepción."
+                " Vea docs/casilla.md."
+            )
+            % {
+                "ip": direccion,
+                "p": PUERTO_TELEFONOS,
+                "c": certificado,
+                "l": llave,
+                "url": enlace(base, codigo),
+                "codigo": mostrar_codigo(codigo),
+                "n": registro.nombre,
+                "centro": centro.clave,
+                "h": f"{timezone.localtime(registro.vence):%H:%M}",
+            },
+            soft_wrap=True,
+            highlight=False,
         )
