@@ -22,6 +22,8 @@ echo "== captura: latencia de la API con capturistas concurrentes (2,000 casilla
 python benchmarks/captura.py
 echo "== digitalización: subida + hash + clasificación"
 python benchmarks/digitalizacion.py
+echo "== PREP Casilla: revisión de la foto en el teléfono (Chromium, CPU normal y más lenta)"
+python benchmarks/casilla.py
 echo "== corte nacional: completo e incremental"
 env -u PREP_DATABASE_URL python benchmarks/corte.py "$@"
 echo "== difusión: el corte nacional a 10 difusores (8 SFTP con sshd, 2 S3 con moto)"
