@@ -86,23 +86,23 @@ def test_prep_sin_argumentos_muestra_la_ayuda(tmp_path):
     assert "Órdenes:" in resultado.stdout
 
 
-def test_prep_help_desde_otra_carpeta_crea_var_ahi(tmp_path):
-    # With no configuration at all, the SQLite default lives in ./var of the current folder.
+def test_prep_desde_otra_carpeta_crea_var_ahi(tmp_path):
+    # With no configuration at all, the SQLite default lives in ./var of the current folder
+    # (`prep --help` loads no settings: an order that uses the database).
     entorno = {
         k: v
         for k, v in os.environ.items()
         if k not in {"PREP_DATABASE_URL", "PREP_VAR_DIR", "PREP_PUBLICACION_DIR"}
     }
-    resultado = _prep("--help", cwd=tmp_path, env=entorno)
-    assert resultado.returncode == 0, resultado.stderr
-    assert "Órdenes:" in resultado.stdout
-    assert (tmp_path / "var").is_dir()
+    resultado = _prep("catalogo", "resumen", cwd=tmp_path, env=entorno)
+    assert "la base de datos no está lista" in resultado.stderr
+    assert (tmp_path / "var" / "prep.sqlite3").is_file()
 
 
 def test_orden_desconocida_falla(tmp_path):
     resultado = _prep("orden-que-no-existe", cwd=tmp_path)
-    assert resultado.returncode != 0
-    assert "orden_que_no_existe" in resultado.stderr
+    assert resultado.returncode == 2
+    assert "no existe la orden «orden-que-no-existe»" in resultado.stderr
 
 
 # --- test setup -----------------------------------------------------------------------------

@@ -244,11 +244,13 @@ def test_otro_proceso_lee_la_hora_que_este_mueve(tmp_path):
 
 
 def test_prep_no_arranca_con_prep_reloj_mal_formado(tmp_path):
-    resultado = _python("from prep.cli import main; main(['prep', '--help'])", tmp_path, "x60")
+    # `prep --help` loads no settings; an order's help does.
+    codigo = "from prep.cli import main; main(['prep', 'catalogo', '--help'])"
+    resultado = _python(codigo, tmp_path, "x60")
     assert resultado.returncode != 0
     assert "PREP_RELOJ inválido («x60»)" in resultado.stderr
     assert FORMA in resultado.stderr
-    assert "Órdenes:" not in resultado.stdout
+    assert "uso:" not in resultado.stdout
 
 
 @pytest.mark.django_db

@@ -40,6 +40,7 @@ from prep.cuentas.identidad import SISTEMA, Actor
 from prep.digitalizacion.almacen import ImagenCorrupta, ImagenFaltante, almacen
 from prep.digitalizacion.models import Imagen
 from prep.errores import Codigo, ErrorDeDominio
+from prep.huella import huella_software
 from prep.publicacion import calendario, llaves, manifiesto, programacion
 from prep.publicacion.base_datos import (
     EleccionCalculada,
@@ -494,7 +495,9 @@ def _publicar(publicacion, momento, cal, ventana, actor, inicio_real, difusores)
     corte_json = _corte_json(numero, momento, final, inst, bases, numero_bases)
     escritor.escribir("datos/corte.json", a_json(corte_json))
     anterior = manifiesto.huella(previo.datos) if previo else None
-    datos = manifiesto.construir(numero, momento, final, anterior, escritor.archivos)
+    datos = manifiesto.construir(
+        numero, momento, final, anterior, escritor.archivos, huella_software=huella_software()
+    )
     (preparacion / manifiesto.MANIFIESTO).write_bytes(datos)
     (preparacion / manifiesto.FIRMA).write_bytes(manifiesto.firmar(datos, llave))
     # On disk before it is recorded: a recorded corte is one `reanudar` can always complete.

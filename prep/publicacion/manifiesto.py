@@ -1,6 +1,7 @@
 """The manifest of a corte: every published file with its size and SHA-256, the corte's number
-and time, and the SHA-256 of the previous corte's manifest (a chain), signed with the
-institute's Ed25519 key.
+and time, the SHA-256 of the previous corte's manifest (a chain) and the fingerprint of the
+software that made it (`huella_software`, prep/huella.py), signed with the institute's Ed25519
+key.
 
 `manifest.json` is canonical JSON (sorted keys, UTF-8); `manifest.sig` is the raw 64-byte
 Ed25519 signature of those exact bytes, so anyone can check it without PREP:
@@ -10,6 +11,7 @@ manifest.sig`.
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +26,7 @@ ULTIMO = "ultimo"  # in a publication folder, the symlink to the newest corte
 FORMATO = "prep-abierto/manifiesto/1"
 # Files of a corte that the manifest cannot list: itself and its signature.
 FUERA_DEL_MANIFIESTO = frozenset({MANIFIESTO, FIRMA})
+HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +47,8 @@ class Manifiesto:
     final: bool
     anterior: str | None
     archivos: tuple[Archivo, ...]
+    # None in the manifests written before the field existed.
+    huella_software: str | None = None
 
     def por_ruta(self) -> dict[str, Archivo]:
         """The files by path."""
@@ -56,12 +61,21 @@ def huella(datos: bytes) -> str:
 
 
 def construir(
-    corte: int, momento: datetime, final: bool, anterior: str | None, archivos: Iterable[Archivo]
+    corte: int,
+    momento: datetime,
+    final: bool,
+    anterior: str | None,
+    archivos: Iterable[Archivo],
+    *,
+    huella_software: str | None = None,
 ) -> bytes:
-    """The canonical bytes of a manifest (files sorted by path)."""
+    """The canonical bytes of a manifest (files sorted by path). Without `huella_software` the
+    field is left out, as in the manifests written before it existed."""
     if momento.utcoffset() is None:
         raise ValueError("la hora del corte debe llevar zona horaria")
-    datos = {
+    if huella_software is not None and not HEX64.fullmatch(huella_software):
+        raise ValueError("la huella del software debe ser un SHA-256 en hexadecimal")
+    datos: dict[str, object] = {
         "formato": FORMATO,
         "corte": corte,
         "momento": momento.isoformat(),
@@ -72,6 +86,8 @@ def construir(
             for a in sorted(archivos, key=lambda a: a.ruta)
         ],
     }
+    if huella_software is not None:
+        datos["huella_software"] = huella_software
     return (json.dumps(datos, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode()
 
 
@@ -85,12 +101,16 @@ def leer(datos: bytes) -> Manifiesto:
             Archivo(str(a["ruta"]), int(a["bytes"]), str(a["sha256"])) for a in crudo["archivos"]
         )
         anterior = crudo["anterior"]
+        software = crudo.get("huella_software")
+        if software is not None and not (isinstance(software, str) and HEX64.fullmatch(software)):
+            raise ValueError(f"huella_software «{software}» no es un SHA-256 en hexadecimal")
         manifiesto = Manifiesto(
             corte=int(crudo["corte"]),
             momento=datetime.fromisoformat(crudo["momento"]),
             final=bool(crudo["final"]),
             anterior=None if anterior is None else str(anterior),
             archivos=archivos,
+            huella_software=software,
         )
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"manifest.json no es un manifiesto de corte válido: {exc}") from exc

@@ -272,7 +272,8 @@ def test_prep_bitacora_sale_con_0_solo_si_esta_integra(tmp_path):
     anotar(4)
     integra = prep("bitacora", "verificar", cwd=tmp_path)
     assert integra.returncode == 0, integra.stderr
-    assert "bitácora íntegra: 4 entradas en la base de datos" in integra.stdout
+    # Every order on the database first names its software in it (software.inicio): 4 + 1.
+    assert "bitácora íntegra: 5 entradas en la base de datos" in integra.stdout
     copia = prep("bitacora", "exportar", str(tmp_path / "copia.jsonl"), cwd=tmp_path)
     assert copia.returncode == 0, copia.stderr
     assert prep("bitacora", "verificar", "--archivo", "copia.jsonl", cwd=tmp_path).returncode == 0
@@ -281,7 +282,8 @@ def test_prep_bitacora_sale_con_0_solo_si_esta_integra(tmp_path):
     alterada = prep("bitacora", "verificar", cwd=tmp_path)
     assert alterada.returncode == 1
     assert "entrada 2: su contenido fue modificado" in alterada.stdout
-    assert "bitácora alterada en la base de datos: 1 fallas en 4 entradas" in alterada.stderr
+    # 4, the start of the two orders above and of this one.
+    assert "bitácora alterada en la base de datos: 1 fallas en 7 entradas" in alterada.stderr
 
     falta = prep("bitacora", "verificar", "--archivo", "no-existe.jsonl", cwd=tmp_path)
     assert falta.returncode == 1

@@ -66,7 +66,7 @@ def preparar(url: str, carpeta: Path) -> tuple[EleccionSintetica, Equipo]:
     `prep` commands on the several-server URL."""
     sintetica = generar(CASILLAS, SEMILLA, ("GOB",))
     escribir(sintetica, carpeta / "catalogo")
-    prep(url, "migrate", "--verbosity", "0")
+    prep(url, "instalar", "--sin-administrador", "--no-interactivo")
     prep(url, "catalogo", "importar", carpeta / "catalogo")
     centros = carpeta / "centros.csv"
     with centros.open("w", newline="") as salida:

@@ -98,6 +98,7 @@ def test_una_contrasena_debil_se_rechaza_en_espanol(tmp_path):
     assert not get_user_model().objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)  # the order writes its start in the bitácora
 def test_sin_terminal_ni_archivo_no_pide_la_contrasena(tmp_path):
     # Standard input is not a terminal in a separate process: refuse instead of hanging.
     resultado = prep("usuarios", "crear", "ana", "--rol", "auditor", cwd=tmp_path, entrada="")
@@ -110,7 +111,8 @@ def test_la_contrasena_no_se_acepta_en_la_linea_de_ordenes(tmp_path):
         "usuarios", "crear", "ana", "--rol", "auditor", "--contrasena", CLAVE, cwd=tmp_path
     )
     assert resultado.returncode != 0
-    assert "unrecognized arguments: --contrasena" in resultado.stderr
+    assert "opción desconocida: --contrasena." in resultado.stderr
+    assert CLAVE not in resultado.stderr
     assert not get_user_model().objects.exists()
 
 

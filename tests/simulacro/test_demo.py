@@ -89,7 +89,7 @@ def test_dice_como_probar_prep_casilla_con_un_telefono(demo):
         "from prep.cuentas.emparejamiento import canjear;"
         f"print(canjear('{codigo.group(1)}', None)[0].centro.clave)"
     )
-    canjeado = _prep("shell", "--no-imports", "-c", comprobar, entorno=entorno)
+    canjeado = _prep("django", "shell", "--no-imports", "-c", comprobar, entorno=entorno)
     assert canjeado.returncode == 0, canjeado.stderr
     assert canjeado.stdout.strip() == codigo.group(3)
 

@@ -4,20 +4,25 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from prep.archivos import escribir_atomico
 from prep.bitacora.cadena import Resultado, Verificador
 from prep.bitacora.models import Entrada
 from prep.bitacora.servicios import como_dict, verificar_base
+from prep.orden import Orden
 
 
-class Command(BaseCommand):
+class Command(Orden):
     help = _(
         "Bitácora: verificar la cadena de hashes (en la base o en una copia) o exportar una copia."
         "\n\nSale con código 0 sólo si la cadena está íntegra; cada falla nombra la entrada."
     )
+
+    def necesita_base(self, opciones: dict) -> bool:
+        # `verificar --archivo` checks an exported copy, perhaps on another machine.
+        return not (opciones["accion"] == "verificar" and opciones.get("archivo"))
 
     def add_arguments(self, parser):
         acciones = parser.add_subparsers(dest="accion", required=True, metavar="ACCIÓN")

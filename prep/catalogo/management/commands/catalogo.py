@@ -3,15 +3,16 @@
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from prep.catalogo.importacion import conteos, importar
 from prep.catalogo.lectura import ErrorDeImportacion
+from prep.orden import Orden
 
 
-class Command(BaseCommand):
+class Command(Orden):
     help = _("Catálogo electoral: importar archivos CSV y mostrar su resumen.")
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -3,21 +3,26 @@ into an empty system."""
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from prep.continuidad.creacion import crear
 from prep.continuidad.formato import ErrorDeRespaldo
 from prep.continuidad.restauracion import restaurar
 from prep.cuentas.consola import actor_de_consola
+from prep.orden import Orden
 
 
-class Command(BaseCommand):
+class Command(Orden):
     help = _(
         "Respaldos: «crear» escribe en un solo archivo la base de datos, las imágenes de las"
         " actas, los cortes publicados y la llave pública de firma (nunca la privada), sin"
         " detener el sistema; «restaurar» lo verifica completo y lo restaura en un sistema vacío."
     )
+
+    def necesita_base(self, opciones: dict) -> bool:
+        # `restaurar` fills an empty system, even one never migrated, and checks it itself.
+        return opciones["accion"] != "restaurar"
 
     def add_arguments(self, parser):
         acciones = parser.add_subparsers(dest="accion", required=True, metavar="ACCIÓN")

@@ -2,17 +2,18 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from prep.cuentas.consola import actor_de_consola, validar_filas
 from prep.cuentas.models import Centro
 from prep.cuentas.servicios import crear_centros, validar_centro
+from prep.orden import Orden
 
 COLUMNAS = ("clave", "nombre", "tipo", "distritos")
 
 
-class Command(BaseCommand):
+class Command(Orden):
     help = _(
         "Centros: registrar un CATD o CCV, o importarlos desde CSV (clave,nombre,tipo,distritos)."
         "\n\nLos distritos que atiende un centro se escriben F3 (federal) o L5 (local),"

@@ -2,7 +2,7 @@
 scanners, and a pairing code (with its QR code on the console) for a phone."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,9 +12,10 @@ from prep.cuentas.invitacion import direccion_en_la_red, enlace, qr_en_terminal
 from prep.cuentas.models import Centro, Dispositivo
 from prep.cuentas.servicios import emitir_dispositivo, revocar_dispositivo
 from prep.errores import ErrorDeDominio
+from prep.orden import Orden
 
 
-class Command(BaseCommand):
+class Command(Orden):
     help = _(
         "Dispositivos: emitir el token de un teléfono o escáner, revocarlo, o dar un código de"
         " emparejamiento para un teléfono de PREP Casilla."

@@ -4,7 +4,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from prep.archivos import crear_nuevo
@@ -19,11 +19,12 @@ from prep.cuentas.servicios import (
     usuarios_tomados,
     validar_usuario,
 )
+from prep.orden import Orden
 
 COLUMNAS = ("usuario", "nombre", "rol", "centro")
 
 
-class Command(BaseCommand):
+class Command(Orden):
     help = _(
         "Usuarios: crear una cuenta o importar varias desde CSV (usuario,nombre,rol,centro)."
         "\n\nLas contraseñas nunca van en la línea de órdenes: `crear` la lee de un archivo o la"

@@ -25,6 +25,7 @@ from prep.difusion.models import Difusor
 from prep.difusion.paquete import anterior_de, empaquetar, sin_cambio
 from prep.difusion.recepcion import REGISTRO, OrigenLlave, Recepcion, Resultado, recibir
 from prep.errores import ErrorDeDominio
+from prep.orden import Orden
 from prep.publicacion.carpetas import raiz
 from prep.publicacion.llaves import leer_publica
 from prep.publicacion.manifiesto import MANIFIESTO, leer
@@ -535,12 +536,19 @@ SUBORDENES: tuple[Suborden, ...] = (
     Memoria(),
 )
 
+# Work on files only: packaging a published corte, and the difusor's side (receiving and its
+# memoria técnica), which runs on the difusor's machine, with no PREP database.
+SIN_BASE = frozenset({"empaquetar", "recibir", "bandeja", memoria.NOMBRE})
 
-class Command(BaseCommand):
+
+class Command(Orden):
     help = _(
         "Difusores oficiales: su registro, el paquete de cada corte, su envío y la vigilancia de"
         " sus sitios, su recepción del lado del difusor y su memoria técnica."
     )
+
+    def necesita_base(self, opciones: dict) -> bool:
+        return opciones["suborden"] not in SIN_BASE
 
     def add_arguments(self, parser: CommandParser) -> None:
         subordenes = parser.add_subparsers(

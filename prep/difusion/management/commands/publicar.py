@@ -6,7 +6,7 @@ It lives in difusion, above publicacion: each corte lists the difusores and is p
 import signal
 import threading
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,11 +14,12 @@ from prep.difusion import monitoreo
 from prep.difusion.envio.empuje import enviar_corte, limite_del_periodo
 from prep.difusion.models import publicados
 from prep.errores import ErrorDeDominio
+from prep.orden import Orden
 from prep.publicacion.corte import publicar, seguir_calendario
 from prep.publicacion.models import Corte
 
 
-class Command(BaseCommand):
+class Command(Orden):
     help = _(
         "Publica un corte (sitio, datos, bases de datos, imágenes y manifiesto firmado); con"
         " --programado, cada corte del calendario hasta el cierre. Cada corte se envía a los"

@@ -5,13 +5,14 @@ import signal
 import threading
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from prep.digitalizacion.carpeta import DispositivoNoValido, Resultado, Vigilante
+from prep.orden import Orden
 
 
-class Command(BaseCommand):
+class Command(Orden):
     help = _(
         "Digitalización: vigilar una carpeta donde un escáner deja imágenes, o recibirlas por"
         " WebDAV."

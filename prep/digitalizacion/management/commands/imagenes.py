@@ -4,18 +4,19 @@ the scrub of every copy of every image against its SHA-256 (prep.digitalizacion.
 
 from dataclasses import astuple
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from prep.cuentas.consola import actor_de_consola
 from prep.digitalizacion import replicas
 from prep.digitalizacion.almacen import almacen, explicar
 from prep.digitalizacion.models import Imagen
+from prep.orden import Orden
 
 AVANCE = 10_000  # images between progress lines
 
 
-class Command(BaseCommand):
+class Command(Orden):
     help = _(
         "Almacén de imágenes: sus copias configuradas, y la verificación de cada copia de cada"
         " imagen contra su SHA-256 (con --reparar, reescribe las copias faltantes o dañadas"

@@ -5,12 +5,13 @@ from datetime import datetime, tzinfo
 from itertools import islice
 from zoneinfo import ZoneInfo
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from prep import reloj
 from prep.cuentas.identidad import SISTEMA
 from prep.errores import ErrorDeDominio
+from prep.orden import Orden
 from prep.publicacion import llaves
 from prep.publicacion.calendario import Ventana, lleva_bases, programados, texto_hora, validar
 from prep.publicacion.models import Calendario, Corte
@@ -26,11 +27,15 @@ FORMATOS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M")
 PROXIMOS = 6  # scheduled cortes listed by `calendario` without options
 
 
-class Command(BaseCommand):
+class Command(Orden):
     help = _(
         "Publicación: fijar o consultar el calendario de publicación (inicio, actualizaciones por"
         " hora y última actualización) y generar o mostrar la llave que firma cada corte."
     )
+
+    def necesita_base(self, opciones: dict) -> bool:
+        # The signing key is a file: `llave generar|mostrar` works before the database exists.
+        return opciones["suborden"] != "llave"
 
     def add_arguments(self, parser: CommandParser) -> None:
         subordenes = parser.add_subparsers(

@@ -5,10 +5,11 @@ when something fails, 2 when the input is not a corte, a package nor a publicati
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from prep.orden import Orden
 from prep.publicacion.llaves import huella_publica, leer_publica
 from prep.publicacion.verificacion_corte import (
     EntradaIlegible,
@@ -19,7 +20,7 @@ from prep.publicacion.verificacion_corte import (
 )
 
 
-class Command(BaseCommand):
+class Command(Orden):
     help = _(
         "Verifica sin conexión un corte publicado, un paquete de corte o una carpeta de"
         " publicación.\n\n"
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         " Nombra cada archivo que falla. Sale con 0 si todo se cumple, 1 si algo falla y 2 si la"
         " entrada no es un corte, un paquete ni una carpeta de publicación."
     )
+    requiere_base = False  # works on files: a corte, a package, a publication folder
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -99,6 +101,22 @@ class Command(BaseCommand):
                 )
             )
 
+    def _software(self, informes: list[Informe]) -> None:
+        """Which software made the cortes (the fingerprint each manifest names, prep huella),
+        each fingerprint with the cortes that carry it; old cortes do not name one."""
+        cortes: dict[str | None, list[str]] = {}
+        for informe in informes:
+            if informe.manifiesto is not None:
+                software = informe.manifiesto.huella_software
+                cortes.setdefault(software, []).append(str(informe.manifiesto.corte))
+        for software, numeros in cortes.items():
+            lista = ", ".join(numeros) if len(informes) > 1 else ""
+            if software is None:
+                texto = _("Software: el manifiesto no nombra la huella del software")
+            else:
+                texto = _("Software: huella %s") % software
+            self._escribir(texto + (_(" (cortes %s)") % lista if lista else ""))
+
     def _falla(self, falla: Falla, prefijo: str = "") -> None:
         self._escribir(f"{falla.tipo} {prefijo}{falla.ruta}: {falla.detalle}")
 
@@ -138,6 +156,7 @@ class Command(BaseCommand):
                 }
             )
         self._llaves([informe])
+        self._software([informe])
         self._bloque(informe)
 
     def _publicacion(self, publicacion: InformePublicacion) -> None:
@@ -150,6 +169,7 @@ class Command(BaseCommand):
             % {"ruta": publicacion.origen, "n": len(publicacion.cortes)}
         )
         self._llaves(publicacion.cortes)
+        self._software(publicacion.cortes)
         for informe in publicacion.cortes:
             self._bloque(informe, f"{informe.nombre}/")
         if publicacion.copia_ultimo is not None:

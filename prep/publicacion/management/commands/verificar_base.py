@@ -6,15 +6,16 @@ The last two lines are always `filas no verificables: K` and `filas en desacuerd
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from prep.orden import Orden
 from prep.publicacion.base_ine.lectura import ErrorFormato, leer_base, listado
 from prep.publicacion.base_ine.verificacion import Diferencia, Verificacion, verificar
 from prep.reglas.acta import Registro
 
 
-class Command(BaseCommand):
+class Command(Orden):
     help = _(
         "Comprueba una base de datos de resultados (formato INE) con el motor de reglas.\n\n"
         "Recalcula el encabezado a partir de las filas y, en cada fila, TOTAL_VOTOS_CALCULADO,"
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         " en desacuerdo: N de M». Sale con 0 si el encabezado coincide, 1 si no coincide y 2 si el"
         " archivo no se puede leer o no tiene el formato."
     )
+    requiere_base = False  # works on a results file alone
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("archivo", type=Path, metavar="ARCHIVO", help=_("archivo CSV"))

@@ -3,9 +3,10 @@
 import signal
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from prep.orden import Orden
 from prep.servidor.servidor import crear
 
 
@@ -19,8 +20,12 @@ def _direccion(texto: str) -> tuple[str, int]:
     return host.strip("[]"), int(puerto)
 
 
-class Command(BaseCommand):
+class Command(Orden):
     help = _("Sirve PREP por HTTP (páginas, API y archivos estáticos) con un servidor de hilos.")
+
+    # It starts even with the database away: /salud/listo says "not ready" until it answers.
+    requiere_base = False
+    anota_si_puede = True
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -5,7 +5,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rich.console import Console
@@ -16,6 +16,7 @@ from prep.cuentas.emparejamiento import emitir_emparejamiento, mostrar_codigo
 from prep.cuentas.invitacion import direccion_en_la_red, enlace
 from prep.cuentas.models import Centro
 from prep.errores import ErrorDeDominio
+from prep.orden import Orden
 from prep.publicacion.manifiesto import ULTIMO
 from prep.servidor.certificado import autofirmado
 from prep.simulacro import demo
@@ -26,11 +27,12 @@ PUERTO_TELEFONOS = 8443
 MINUTOS_CODIGO = 60
 
 
-class Command(BaseCommand):
+class Command(Orden):
     help = _(
         "Demostración: una elección sintética de un estado por todas las fases, a través de la"
         " API HTTP, del catálogo a las bases de datos de resultados."
     )
+    requiere_base = False  # prepares its own database (migrations included)
 
     def add_arguments(self, parser):
         # Every acta crosses the HTTP API with its image: 500 casillas keep the demo near a

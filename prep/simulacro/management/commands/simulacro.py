@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rich.console import Console
 from rich.table import Table
 
+from prep.orden import Orden
 from prep.simulacro import imagenes, ordenes
 from prep.simulacro.escritura import archivos, escribir
 from prep.simulacro.generador import (
@@ -54,12 +55,15 @@ class Pedido:
     proporciones: Proporciones
 
 
-class Command(BaseCommand):
+class Command(Orden):
     help = _(
         "Simulacros: generar elecciones sintéticas a cualquier escala.\n"
         "Escribe el catálogo en CSV (listo para prep catalogo importar), las actas en JSON y,"
         " si se piden, imágenes de actas."
     )
+    # `generar` writes files; `preparar` and `ejecutar` prepare their database themselves
+    # (migrations included), or drive a remote one by --url.
+    requiere_base = False
 
     def add_arguments(self, parser):
         acciones = parser.add_subparsers(dest="accion", required=True, metavar="ACCIÓN")
