@@ -207,7 +207,8 @@ def test_base_sin_migrar_una_linea_y_estado_1(tmp_path):
 def test_base_que_no_responde_una_linea_y_estado_1(tmp_path):
     # Port 1 on this machine: nothing listens, the connection is refused at once.
     resultado = _prep(
-        "servir",
+        "catalogo",
+        "resumen",
         cwd=tmp_path,
         PREP_DATABASE_URL="postgres://prep@127.0.0.1:1/prep?connect_timeout=5",
     )
@@ -215,7 +216,7 @@ def test_base_que_no_responde_una_linea_y_estado_1(tmp_path):
     lineas = resultado.stderr.splitlines()
     assert len(lineas) == 1, resultado.stderr
     assert lineas[0].startswith(
-        "prep servir: no se pudo conectar a la base de datos (PostgreSQL 127.0.0.1:1/prep): "
+        "prep catalogo: no se pudo conectar a la base de datos (PostgreSQL 127.0.0.1:1/prep): "
     )
 
 

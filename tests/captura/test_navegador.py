@@ -7,7 +7,8 @@ import pytest
 from prep.captura.models import Captura
 from tests.captura.navegador import enfocado_texto, foto
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The browser shows what the server renders: the database engine only prepares it.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.un_motor]
 
 # (field, keys typed, value the field shows)
 TECLAS = [

@@ -117,6 +117,7 @@ def _cargada(pagina) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.un_motor  # the browser; the engine only prepares it
 def test_el_capturista_cambia_de_toma_sin_perder_la_que_se_usa(eleccion, distrito, ana, abrir):
     acta, imagenes = tres_tomas(eleccion, distrito)
     pagina = abrir(ana, "/captura/")

@@ -42,6 +42,10 @@ _TOMAS = """async () => {
 }"""
 
 
+# The phone's side and what it shows: the database engine only prepares it.
+pytestmark = pytest.mark.un_motor
+
+
 def tomas_del_telefono(pagina: Page) -> list[dict]:
     """The shots in the phone's queue, oldest first."""
     return pagina.evaluate(_TOMAS)
@@ -437,6 +441,8 @@ def test_un_telefono_dado_de_baja_ve_el_aviso_y_conserva_su_cola(
         "teléfono (casilla-0002) fue dado de baja"
     )
     expect(pagina.locator("[data-resumen-sin-emparejar]")).to_contain_text("Hay 1 foto por enviar")
+    # The upload in flight when the refusal came answers 401 too: its shot goes back to «guardada».
+    expect(pagina.locator('[data-toma][data-estado="guardada"]:visible')).to_have_count(1)
     [toma] = tomas_del_telefono(pagina)
     assert toma["estado"] == "guardada" and toma["archivo"]
     assert not Imagen.objects.exists()

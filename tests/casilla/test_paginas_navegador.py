@@ -13,7 +13,8 @@ from tests.captura.navegador import foto
 from tests.cuentas.ayudas import persona
 from tests.fabricas import dispositivo
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The browser shows what the server renders: the database engine only prepares it.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.un_motor]
 
 
 def test_el_qr_de_la_pantalla_se_lee_y_lleva_al_enlace(abrir, centro):

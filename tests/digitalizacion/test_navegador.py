@@ -9,7 +9,8 @@ from prep.digitalizacion.servicios import recibir_imagen
 from tests.captura.navegador import foto
 from tests.digitalizacion.fabricas import foto_de, sin_qr
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The browser shows what the server renders: the database engine only prepares it.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.un_motor]
 
 
 def test_clasificar_con_el_teclado(abrir, actor_digitalizador, actor_telefono, esperada, ajena):

@@ -164,6 +164,7 @@ def test_argumentos_invalidos(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.un_motor  # the demo runs on the embedded default; PostgreSQL: test_extremo_a_extremo
 def test_cada_acta_cruza_las_fases_por_la_api():
     call_command("demo", casillas=150, semilla=7, stdout=StringIO())
     # Gubernatura and ayuntamientos: an acta of each in every casilla with sección; one of

@@ -9,7 +9,8 @@ from prep.captura.servicios import capturar, siguiente_acta
 from tests.captura.boletas import PERSONA, cifras, fotografiada, importar_catalogo
 from tests.captura.navegador import foto
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The browser shows what the server renders: the database engine only prepares it.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.un_motor]
 ESCRITORIO = {"width": 1366, "height": 900}
 TELEFONO = {"width": 390, "height": 844}
 

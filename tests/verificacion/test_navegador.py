@@ -10,7 +10,8 @@ from prep.captura.servicios import capturar, siguiente_acta
 from tests.captura.ayudas import cifras
 from tests.captura.navegador import enfocado_texto, foto
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The browser shows what the server renders: the database engine only prepares it.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.un_motor]
 
 
 def test_resolver_un_conflicto_solo_con_el_teclado(lista, ana, beto, vera, abrir):

@@ -45,6 +45,7 @@ def test_la_api_del_detalle_trae_las_tomas(eleccion, distrito, ana, beto, vera):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.un_motor  # the browser; the engine only prepares it
 def test_el_verificador_mira_cada_toma(eleccion, distrito, ana, beto, vera, abrir):
     acta = _conflicto(eleccion, distrito, ana, beto)
     primera = detalle(acta)["imagenes"][0]["url"]
