@@ -10,7 +10,7 @@
 #   2. ruff check y ruff format --check
 #   3. tipos: mypy contra la línea base tipos-base.txt, que sólo se reduce (scripts/tipos.py)
 #   4. contratos de importación entre paquetes (lint-imports, archivo .importlinter)
-#   5. pytest en SQLite (ajustes por omisión)
+#   5. pytest en SQLite (ajustes por omisión) y, a la vez,
 #   6. pytest en PostgreSQL, sólo las pruebas que usan la base o dependen del motor: el servidor
 #      de 127.0.0.1:5432 o, si no hay (o con PREP_PG_PROPIO=1), un clúster desechable que
 #      scripts/postgres.sh instala (apt-get), levanta y borra al salir.
@@ -118,25 +118,40 @@ titulo "Contratos de importación (lint-imports)"
 "$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("scripts"))')/lint-imports"
 fin_paso
 
-# Cada corrida usa su propio PREP_VAR_DIR: la base de prueba SQLite no choca con otra corrida
-# simultánea ni con restos de una anterior.
-titulo "Pruebas en SQLite"
+# Both runs at once. They wait on child processes, browsers and clocks far more than they use the
+# CPU (the SQLite run took 21 min with the machine idle and the same with it loaded), so side by
+# side they take about the time of the longer one instead of the sum. Each run has its own
+# PREP_VAR_DIR (its SQLite test database, its files) and its own PostgreSQL database; the
+# PostgreSQL run's output is shown when both have ended.
+#
+# PostgreSQL: scripts/postgres.sh exporta PREP_DATABASE_URL (base de nombre único en el servidor
+# compartido, o un clúster desechable); pytest-django crea y borra test_<base>; --create-db
+# descarta restos. Sólo las pruebas que usan la base o dependen del motor
+# (PREP_PRUEBAS_SOLO_BASE, tests/conftest.py): las demás ya dan su resultado en SQLite.
+titulo "Pruebas en SQLite y, a la vez, en PostgreSQL"
+(
+    export PREP_VAR_DIR="$TMP/var-postgres" PREP_PRUEBAS_SOLO_BASE=1
+    pytest_estricto postgres bash scripts/postgres.sh "$PYTHON" -m pytest --create-db "$@"
+) >"$TMP/postgres.log" 2>&1 &
+POSTGRES=$!
+ESTADO_SQLITE=0
 (
     unset PREP_DATABASE_URL
     export PREP_VAR_DIR="$TMP/var-sqlite"
     pytest_estricto sqlite "$PYTHON" -m pytest --create-db "$@"
-)
-fin_paso
-
-# scripts/postgres.sh exporta PREP_DATABASE_URL (base de nombre único en el servidor compartido,
-# o un clúster desechable); pytest-django crea y borra test_<base>; --create-db descarta restos.
-# Sólo las pruebas que usan la base o dependen del motor (PREP_PRUEBAS_SOLO_BASE, tests/conftest.py):
-# las demás ya dieron su resultado en SQLite.
-titulo "Pruebas en PostgreSQL"
-(
-    export PREP_VAR_DIR="$TMP/var-postgres" PREP_PRUEBAS_SOLO_BASE=1
-    pytest_estricto postgres bash scripts/postgres.sh "$PYTHON" -m pytest --create-db "$@"
-)
+) || ESTADO_SQLITE=$?
+ESTADO_POSTGRES=0
+wait "$POSTGRES" || ESTADO_POSTGRES=$?
+printf '\n%s==> Salida de la corrida en PostgreSQL%s\n' "$NEGRITA" "$NORMAL"
+cat "$TMP/postgres.log"
+if ((ESTADO_SQLITE != 0)); then
+    PASO="Pruebas en SQLite"
+    exit "$ESTADO_SQLITE"
+fi
+if ((ESTADO_POSTGRES != 0)); then
+    PASO="Pruebas en PostgreSQL"
+    exit "$ESTADO_POSTGRES"
+fi
 fin_paso
 
 titulo "Resumen"
