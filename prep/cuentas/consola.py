@@ -22,6 +22,18 @@ def actor_de_consola() -> Actor:
     return Actor(f"consola:{quien}", None, None)
 
 
+def primera_linea(ruta: str | Path) -> str:
+    """The first line of a UTF-8 file (a password kept out of the command line), "" when the
+    file is empty; CommandError, in Spanish, when it cannot be read."""
+    try:
+        lineas = Path(ruta).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CommandError(
+            _("no se pudo leer la contraseña de %(a)s: %(e)s") % {"a": ruta, "e": exc}
+        ) from exc
+    return lineas[0] if lineas else ""
+
+
 def leer_csv(ruta: Path, columnas: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
     """The data rows of a UTF-8 CSV file with exactly these columns (any order), as
     (line number, values by column). CommandError names every header problem."""

@@ -8,7 +8,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from prep.archivos import crear_nuevo
-from prep.cuentas.consola import actor_de_consola, validar_filas
+from prep.cuentas.consola import actor_de_consola, primera_linea, validar_filas
 from prep.cuentas.models import Rol
 from prep.cuentas.servicios import (
     NuevoUsuario,
@@ -88,17 +88,12 @@ class Command(Orden):
 
     def _contrasena(self, archivo: str | None) -> str:
         if archivo:
-            try:
-                lineas = Path(archivo).read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError) as exc:
-                raise CommandError(
-                    _("no se pudo leer la contraseña de %(a)s: %(e)s") % {"a": archivo, "e": exc}
-                ) from exc
-            if not lineas or not lineas[0]:
+            contrasena = primera_linea(archivo)
+            if not contrasena:
                 raise CommandError(
                     _("%(a)s no tiene la contraseña en su primera línea") % {"a": archivo}
                 )
-            return lineas[0]
+            return contrasena
         if not sys.stdin.isatty():
             raise CommandError(
                 _("no hay una terminal donde pedir la contraseña: use --contrasena-archivo")

@@ -8,7 +8,6 @@ one above cuentas, publicacion and bitácora, which it uses.
 import getpass
 import os
 import sys
-from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -16,7 +15,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from prep.bitacora.servicios import registrar
-from prep.cuentas.consola import actor_de_consola
+from prep.cuentas.consola import actor_de_consola, primera_linea
 from prep.cuentas.identidad import Actor
 from prep.cuentas.models import Perfil, Rol
 from prep.cuentas.servicios import (
@@ -205,13 +204,7 @@ def _contrasena_dada(opciones: dict) -> str | None:
     """The password from --contrasena-archivo or the environment; None when neither gives one."""
     archivo = opciones["contrasena_archivo"]
     if archivo:
-        try:
-            lineas = Path(archivo).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(
-                _("no se pudo leer la contraseña de %(a)s: %(e)s") % {"a": archivo, "e": exc}
-            ) from exc
-        return lineas[0] if lineas else ""
+        return primera_linea(archivo)
     return os.environ.get(VARIABLE_CONTRASENA) or None
 
 
