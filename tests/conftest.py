@@ -8,6 +8,7 @@ import os
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+from playwright.sync_api import expect
 
 # Real services for any area's tests: an sshd (SFTP) and an S3 API server (moto).
 from tests.servicios.s3 import bucket_s3, servidor_s3  # noqa: F401 (fixtures)
@@ -21,6 +22,11 @@ hypothesis_settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE")
     or ("ci" if os.environ.get("CI", "").strip().lower() in {"1", "true"} else "dev")
 )
+
+# Browser assertions wait for a state and return as soon as it holds. The suite runs its SQLite
+# and PostgreSQL passes at once on 2 cores, where the phone app's checks of a 1240×1600 photo
+# (luminance, Laplacian, jsQR) take several seconds; Playwright's 5 s default was too short there.
+expect.set_options(timeout=20_000)
 
 
 # Fixtures that give a test the test database (pytest-django).
