@@ -11,6 +11,7 @@ from prep.publicacion.base_ine.columnas import ENCABEZADO
 from prep.publicacion.base_ine.escritura import FilaActa, escribir_base
 from prep.reglas.acta import Acta
 from prep.reglas.agregacion import agregar
+from prep.reglas.configuracion import CONFIGURACION_POR_OMISION, ConfiguracionReglas
 from tests.reglas.fabricas import COLUMNAS as N_VOTOS
 
 DATOS = Path(__file__).resolve().parent.parent / "datos"
@@ -182,9 +183,14 @@ _IDENTIFICACION_ESCRITOR = (
 )  # fmt: skip
 
 
-def escribir(lista: list[Acta], *, corte_final: bool = False) -> str:
+def escribir(
+    lista: list[Acta],
+    *,
+    corte_final: bool = False,
+    config: ConfiguracionReglas = CONFIGURACION_POR_OMISION,
+) -> str:
     """A whole file written by `escribir_base` from engine actas (N_VOTOS vote fields)."""
-    resultados = agregar(lista, N_VOTOS)
+    resultados = agregar(lista, N_VOTOS, config)
     destino = io.StringIO()
     escribir_base(
         destino,

@@ -270,6 +270,17 @@ def test_participacion_con_y_sin_el_voto_anticipado(tmp_path, settings, cuenta):
     assert m1["porcentaje_participacion_ciudadana"] == formatear(porcentaje(votos_m1, ln_m1))
     gob, _ = _base(corte, "GOB")  # the gubernatura's setting is SI: its VMRE counts
     assert int(gob["LISTA_NOMINAL_ACTAS_CONTABILIZADAS"]) == 7 * LISTA_NOMINAL + LISTA_EXTRANJERO
+    # The checker of published databases tells the setting from the file itself.
+    base = tmp_path / "AYUN_2027.csv"
+    base.write_text(_zip(corte, "AYUN_2027.csv"), encoding="utf-8-sig")
+    salida = io.StringIO()
+    call_command("verificar_base", str(base), stdout=salida)
+    texto = salida.getvalue()
+    assert "Encabezado: coincide con las filas" in texto
+    incluye = "incluye" if cuenta == "SI" else "no incluye"
+    assert f"participación: {incluye} las casillas sin sección" in texto
+    assert f"(participacion_sin_seccion={cuenta})" in texto
+    assert texto.strip().splitlines()[-1].startswith("filas en desacuerdo: 0 de")
 
 
 def test_las_bases_publicadas_pasan_verificar_base(corte, tmp_path):

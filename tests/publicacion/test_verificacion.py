@@ -1,5 +1,6 @@
 """Checking a results database with the rule engine: real files, altered copies, row rules."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from prep.publicacion.base_ine.verificacion import (
     Participacion,
     verificar,
 )
-from prep.reglas.configuracion import Inconsistencias
+from prep.reglas.acta import Acta
+from prep.reglas.configuracion import ConfiguracionReglas, Inconsistencias
 from tests.publicacion.fabricas import (
     CAMPECHE,
     REALES,
@@ -329,12 +331,51 @@ def test_participacion_indistinguible_sin_especiales():
     assert "no se distingue" in resultado.convenciones.descripcion()[0]
 
 
-@given(actas(), st.booleans())
-def test_lo_que_escribe_el_proyecto_se_verifica_sin_diferencias(lista, corte_final):
-    resultado = _verificar_texto(escribir(lista, corte_final=corte_final))
+@st.composite
+def con_casillas_sin_seccion(draw) -> list[Acta]:
+    """Actas of which some are voto anticipado or VMRE (B4)."""
+    lista = draw(actas())
+    tipos = draw(
+        st.lists(st.sampled_from(["", "A", "M"]), min_size=len(lista), max_size=len(lista))
+    )
+    return [replace(a, tipo_casilla=t) if t else a for a, t in zip(lista, tipos, strict=True)]
+
+
+@given(con_casillas_sin_seccion(), st.booleans(), st.booleans())
+def test_lo_que_escribe_el_proyecto_se_verifica_sin_diferencias(lista, corte_final, cuentan):
+    config = ConfiguracionReglas(participacion_sin_seccion=cuentan)
+    resultado = _verificar_texto(escribir(lista, corte_final=corte_final, config=config))
     assert resultado.diferencias_encabezado == ()
     assert resultado.filas_en_desacuerdo == ()
     assert resultado.convenciones.actas_no_listadas == 0
     participacion = resultado.convenciones.participacion
     if participacion is not None:  # None when both totals give the same figure
         assert (participacion is CON) is corte_final
+    sin_seccion = resultado.convenciones.participacion_sin_seccion
+    if sin_seccion is not None:  # None when both readings give the same figure
+        assert sin_seccion is cuentan
+        assert resultado.convenciones.config.participacion_sin_seccion is cuentan
+
+
+def test_participacion_sin_las_casillas_sin_seccion_se_detecta_y_se_dice():
+    """An election that leaves voto anticipado out of participación (B4) is not an error: the
+    header counts its lista nominal and votes, and participación is 185 / 600, not 226 / 680."""
+    ordinaria = fila(1, votos=(100, 50, 20, 10, 5), lista_nominal=600)
+    anticipada = fila(2, votos=(30, 10, 0, 0, 1), tipo="A", lista_nominal=80, SECCION="N/A")
+    encabezado = ("2", "2", "0", "2", "100.0000", "2", "100.0000", "0.0000", "0", "680", "226")
+    for participacion, sin_seccion in (("30.8333", False), ("33.2352", True)):
+        resultado = _verificar_texto(
+            base_csv(
+                [ordinaria, anticipada], valores_encabezado=(*encabezado, "226", participacion)
+            )
+        )
+        assert resultado.diferencias_encabezado == ()
+        assert resultado.convenciones.participacion_sin_seccion is sin_seccion
+        linea = "no incluye" if not sin_seccion else "incluye"
+        assert f"participación: {linea} las casillas sin sección" in "\n".join(
+            resultado.convenciones.descripcion()
+        )
+    otra = base_csv([ordinaria, anticipada], valores_encabezado=(*encabezado, "226", "31.0000"))
+    resultado = _verificar_texto(otra)
+    (diferencia,) = resultado.diferencias_encabezado
+    assert diferencia.esperado == "33.2352 o 30.8333"

@@ -125,11 +125,16 @@ class Convenciones:
     actas_no_listadas: int  # ACTAS_ESPERADAS minus catalog rows
     config: ConfiguracionReglas
     contendientes: str = ""  # how the contenders were inferred from the file, in Spanish
+    # B4: whether participación counts the casillas without sección (A, M); None when the file
+    # has none contabilizada, or both readings give the published figure.
+    participacion_sin_seccion: bool | None = None
+    hay_sin_seccion: bool = False  # some contabilizada row is of a casilla without sección
 
     def descripcion(self) -> list[str]:
         """One Spanish line per convention."""
         lineas = [
             self._participacion(),
+            *self._sin_seccion(),
             self._inconsistencias(),
             "celdas de votos: el archivo escribe 'Ilegible' / 'Sin dato'"
             if self.escribe_ilegibles
@@ -148,6 +153,21 @@ class Convenciones:
         if self.participacion is not None:
             return self.participacion.value
         return "participación: no se distingue si incluye casillas especiales"
+
+    def _sin_seccion(self) -> list[str]:
+        if not self.hay_sin_seccion:
+            return []
+        if self.participacion_sin_seccion is None:
+            return [
+                "participación: no se distingue si incluye las casillas sin sección"
+                " (voto anticipado, extranjero)"
+            ]
+        incluye = "incluye" if self.participacion_sin_seccion else "no incluye"
+        return [
+            f"participación: {incluye} las casillas sin sección (voto anticipado, extranjero);"
+            " su lista nominal sí cuenta en LISTA_NOMINAL_ACTAS_CONTABILIZADAS"
+            f" (participacion_sin_seccion={'SI' if self.participacion_sin_seccion else 'NO'})"
+        ]
 
     def _inconsistencias(self) -> str:
         if self.inconsistencias is Inconsistencias.TODAS:
@@ -241,8 +261,14 @@ def verificar(base: BaseResultados) -> Verificacion:
         CONFIGURACION_POR_OMISION,
         inconsistencias=inconsistencias or CONFIGURACION_POR_OMISION.inconsistencias,
     )
+    # Participación is not a stored total: one pass over the rows serves every reading.
+    totales = totales_publicados(base, config)
+    participacion, sin_seccion = _detectar_participacion(publicado, totales)
+    if sin_seccion is not None:
+        config = replace(config, participacion_sin_seccion=sin_seccion)
+        totales.participacion_sin_seccion = sin_seccion
     convenciones = Convenciones(
-        participacion=_detectar_participacion(publicado),
+        participacion=participacion,
         inconsistencias=inconsistencias,
         escribe_ilegibles=any(
             v is Lectura.ILEGIBLE or v is Lectura.SIN_DATO for f in base.filas for v in f.votos
@@ -251,9 +277,10 @@ def verificar(base: BaseResultados) -> Verificacion:
         actas_no_listadas=no_listadas,
         config=config,
         contendientes=_descripcion_contendientes(base),
+        participacion_sin_seccion=sin_seccion,
+        hay_sin_seccion=_hay_sin_seccion(totales),
     )
-    totales = totales_publicados(base, config)
-    diferencias = _comparar(publicado, _recalculado(totales, convenciones.participacion))
+    diferencias = _comparar(publicado, _recalculado(totales, convenciones))
     explicacion: tuple[str, ...] = ()
     if diferencias and no_listadas:
         explicacion = _explicar_no_listadas(publicado, totales, convenciones)
@@ -351,21 +378,32 @@ def con_inconsistencia(anotaciones: frozenset[Anotacion], variante: Inconsistenc
 
 def totales_publicados(base: BaseResultados, config: ConfiguracionReglas) -> Totales:
     """The election's totals from every row's published verdict (`evaluacion_publicada`)."""
-    totales = Totales(len(base.columnas_voto))
+    totales = Totales(
+        len(base.columnas_voto), participacion_sin_seccion=config.participacion_sin_seccion
+    )
     for fila in base.filas:
         totales.sumar_acta(fila.acta, evaluacion_publicada(fila, config))
     return totales
 
 
 def _recalculado(
-    t: Totales, participacion: Participacion | None
+    t: Totales, convenciones: Convenciones
 ) -> dict[str, int | Decimal | tuple[Decimal, ...]]:
-    """The 13 header figures from the rows; participación gives both candidates when the file's
-    convention could not be told."""
-    candidatos = {
-        Participacion.CON_ESPECIALES: t.porcentaje_participacion(corte_final=True),
-        Participacion.SIN_ESPECIALES: t.porcentaje_participacion(corte_final=False),
-    }
+    """The 13 header figures from the rows; participación gives every candidate the file's
+    conventions leave open (R13, B4)."""
+    candidatos = _participaciones(
+        t.total_votos_c_cs,
+        t.total_votos_s_cs,
+        t.lista_nominal_actas_contabilizadas,
+        t.votos_sin_seccion,
+        t.lista_nominal_sin_seccion,
+    )
+    posibles = [
+        valor
+        for (especiales, sin_seccion), valor in candidatos.items()
+        if convenciones.participacion in (None, especiales)
+        and convenciones.participacion_sin_seccion in (None, sin_seccion)
+    ]
     return {
         "ACTAS_ESPERADAS": t.actas_esperadas,
         "ACTAS_REGISTRADAS": t.actas_registradas,
@@ -379,11 +417,7 @@ def _recalculado(
         "LISTA_NOMINAL_ACTAS_CONTABILIZADAS": t.lista_nominal_actas_contabilizadas,
         "TOTAL_VOTOS_C_CS": t.total_votos_c_cs,
         "TOTAL_VOTOS_S_CS": t.total_votos_s_cs,
-        "PORCENTAJE_PARTICIPACION_CIUDADANA": (
-            candidatos[participacion]
-            if participacion is not None
-            else tuple(dict.fromkeys(candidatos.values()))
-        ),
+        "PORCENTAJE_PARTICIPACION_CIUDADANA": tuple(dict.fromkeys(posibles)),
     }
 
 
@@ -418,15 +452,54 @@ def _notas_de_formato(encabezado: Mapping[str, str]) -> Iterable[str]:
             )
 
 
-def _detectar_participacion(publicado: Mapping[str, int | Decimal]) -> Participacion | None:
-    """From the header's own figures: the candidate that reproduces the published participación
-    (R13); None when both or neither do."""
-    lista = int(publicado["LISTA_NOMINAL_ACTAS_CONTABILIZADAS"])
-    candidatos = {
-        Participacion.CON_ESPECIALES: porcentaje(int(publicado["TOTAL_VOTOS_C_CS"]), lista),
-        Participacion.SIN_ESPECIALES: porcentaje(int(publicado["TOTAL_VOTOS_S_CS"]), lista),
-    }
-    return _unico(candidatos, lambda v: v == publicado["PORCENTAJE_PARTICIPACION_CIUDADANA"])
+def _participaciones(
+    votos_c_cs: int, votos_s_cs: int, lista: int, votos_sin_seccion: int, lista_sin_seccion: int
+) -> dict[tuple[Participacion, bool], Decimal]:
+    """PORCENTAJE_PARTICIPACION_CIUDADANA under each reading of R13 (with or without casillas
+    especiales) and of B4 (with or without the casillas without sección, which are never
+    especiales: their votes are in both totals, their lista nominal in `lista`)."""
+    candidatos = {}
+    for sin_seccion in (True, False):
+        quitar_votos = 0 if sin_seccion else votos_sin_seccion
+        quitar_lista = 0 if sin_seccion else lista_sin_seccion
+        for especiales, votos in (
+            (Participacion.CON_ESPECIALES, votos_c_cs),
+            (Participacion.SIN_ESPECIALES, votos_s_cs),
+        ):
+            candidatos[especiales, sin_seccion] = porcentaje(
+                votos - quitar_votos, lista - quitar_lista
+            )
+    return candidatos
+
+
+def _hay_sin_seccion(t: Totales) -> bool:
+    return bool(t.votos_sin_seccion or t.lista_nominal_sin_seccion)
+
+
+def _detectar_participacion(
+    publicado: Mapping[str, int | Decimal], t: Totales
+) -> tuple[Participacion | None, bool | None]:
+    """The readings of R13 and B4 that reproduce the published participación: from the header's
+    own totals, less the part of the rows' casillas without sección (`t`) when they are left
+    out. Each is None when both of its readings do, or none does."""
+    candidatos = _participaciones(
+        int(publicado["TOTAL_VOTOS_C_CS"]),
+        int(publicado["TOTAL_VOTOS_S_CS"]),
+        int(publicado["LISTA_NOMINAL_ACTAS_CONTABILIZADAS"]),
+        t.votos_sin_seccion,
+        t.lista_nominal_sin_seccion,
+    )
+    aciertos = [
+        lectura
+        for lectura, valor in candidatos.items()
+        if valor == publicado["PORCENTAJE_PARTICIPACION_CIUDADANA"]
+    ]
+    especiales = {e for e, _ in aciertos}
+    sin_seccion = {s for _, s in aciertos} if _hay_sin_seccion(t) else set()
+    return (
+        especiales.pop() if len(especiales) == 1 else None,
+        sin_seccion.pop() if len(sin_seccion) == 1 else None,
+    )
 
 
 def _detectar_inconsistencias(
@@ -478,7 +551,7 @@ def _explicar_no_listadas(
         and p["TOTAL_VOTOS_S_CS"] == t.total_votos_s_cs
         and votos >= 0
         and (contabilizadas > 0 or votos == 0)
-        and _porcentajes_propios(publicado, t.actas_con_inconsistencia, capturadas, convenciones)
+        and _porcentajes_propios(publicado, t, capturadas, convenciones)
     )
     if not cuadra:
         return ()
@@ -504,30 +577,35 @@ def _explicar_no_listadas(
 
 def _porcentajes_propios(
     publicado: Mapping[str, int | Decimal],
-    inconsistentes: int,
+    t: Totales,
     no_listadas: int,
     convenciones: Convenciones,
 ) -> bool:
-    """Each published percentage is the truncation of the header's own counts; the unlisted
-    actas may add up to `no_listadas` actas con inconsistencia."""
+    """Each published percentage is the truncation of the header's own counts (participación,
+    less the rows' casillas without sección when the file leaves them out); the unlisted actas
+    may add up to `no_listadas` actas con inconsistencia beyond the rows' (`t`)."""
     p = publicado
     esperadas = int(p["ACTAS_ESPERADAS"])
     lista = int(p["LISTA_NOMINAL_ACTAS_CONTABILIZADAS"])
-    participacion = {
-        Participacion.CON_ESPECIALES: porcentaje(int(p["TOTAL_VOTOS_C_CS"]), lista),
-        Participacion.SIN_ESPECIALES: porcentaje(int(p["TOTAL_VOTOS_S_CS"]), lista),
-    }
-    opciones = (
-        participacion.values()
-        if convenciones.participacion is None
-        else (participacion[convenciones.participacion],)
-    )
+    opciones = [
+        valor
+        for (especiales, sin_seccion), valor in _participaciones(
+            int(p["TOTAL_VOTOS_C_CS"]),
+            int(p["TOTAL_VOTOS_S_CS"]),
+            lista,
+            t.votos_sin_seccion,
+            t.lista_nominal_sin_seccion,
+        ).items()
+        if convenciones.participacion in (None, especiales)
+        and convenciones.participacion_sin_seccion in (None, sin_seccion)
+    ]
     return (
         p["PORCENTAJE_ACTAS_CAPTURADAS"] == porcentaje(int(p["ACTAS_CAPTURADAS"]), esperadas)
         and p["PORCENTAJE_ACTAS_CONTABILIZADAS"]
         == porcentaje(int(p["ACTAS_CONTABILIZADAS"]), esperadas)
         and any(
-            p["PORCENTAJE_ACTAS_INCONSISTENCIAS"] == porcentaje(inconsistentes + d, esperadas)
+            p["PORCENTAJE_ACTAS_INCONSISTENCIAS"]
+            == porcentaje(t.actas_con_inconsistencia + d, esperadas)
             for d in range(no_listadas + 1)
         )
         and p["PORCENTAJE_PARTICIPACION_CIUDADANA"] in opciones
