@@ -60,7 +60,29 @@ class CampoCifra(forms.CharField):
         return leer_entrada(super().clean(value))
 
 
-class FormularioCaptura(forms.Form):
+class SoloSusCampos(forms.Form):
+    """A form that rejects fields it does not have: a page from another acta, or one its boleta
+    changed under, must not lose a typed figure silently (B1)."""
+
+    # Sent by every page form; checked by Django's CSRF middleware, not here.
+    AJENOS_PERMITIDOS = frozenset({"csrfmiddlewaretoken"})
+
+    def clean(self):
+        datos = super().clean()
+        ajenos = sorted(set(self.data) - set(self.fields) - self.AJENOS_PERMITIDOS)
+        if ajenos:
+            raise forms.ValidationError(
+                _(
+                    "El formulario trae campos que esta acta no tiene (%(campos)s): no se guardó"
+                    " nada. Recargue la página y capture lo que muestra."
+                ),
+                code="campos_ajenos",
+                params={"campos": ", ".join(c[:40] for c in ajenos[:5])},
+            )
+        return datos
+
+
+class FormularioCaptura(SoloSusCampos):
     """Every figure of one acta (`campos`: [{clave, etiqueta}] in acta order), grouped as the
     paper acta groups them."""
 
@@ -94,7 +116,7 @@ class FormularioCaptura(forms.Form):
         }
 
 
-class FormularioResolucion(forms.Form):
+class FormularioResolucion(SoloSusCampos):
     """A value and a reason for every field where the two captures differ (`vista` is
     `prep.verificacion.consultas.detalle`)."""
 

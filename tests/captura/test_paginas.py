@@ -100,6 +100,20 @@ def test_los_errores_se_muestran_junto_a_cada_campo_y_no_se_guarda_nada(lista, a
     assert not Captura.objects.exists()
 
 
+def test_un_campo_que_el_acta_no_tiene_se_rechaza_y_no_se_guarda_nada(lista, ana):
+    acta = lista()
+    c = cliente(ana)
+    c.post("/captura/siguiente/", **HTMX)
+    respuesta = c.post(f"/captura/{acta.pk}/", {**TECLEADO, "CAND_IND_1": "12"}, **HTMX)
+    html = respuesta.content.decode()
+    assert respuesta.status_code == 200
+    assert "trae campos que esta acta no tiene (CAND_IND_1)" in html
+    assert 'role="alert"' in html
+    assert not Captura.objects.exists()
+    acta.refresh_from_db()
+    assert acta.estado == Acta.Estado.DIGITALIZADA
+
+
 def test_un_rechazo_del_dominio_se_muestra_y_ofrece_seguir(lista, ana):
     acta = lista()
     html = cliente(ana).post(f"/captura/{acta.pk}/", TECLEADO, **HTMX).content.decode()

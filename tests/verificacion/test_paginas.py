@@ -69,6 +69,16 @@ def test_falta_un_motivo_se_dice_junto_al_campo(lista, ana, beto, vera):
     assert acta.estado == Acta.Estado.EN_CONFLICTO
 
 
+def test_un_campo_que_ya_no_difiere_se_rechaza_y_no_se_resuelve_nada(lista, ana, beto, vera):
+    """A stale page that still resolves NULOS must not pass as a resolution of PAN alone."""
+    acta = _conflicto(lista, ana, beto, PAN=12)
+    datos = {"valor_PAN": "120", "motivo_PAN": "120", "valor_NULOS": "3", "motivo_NULOS": "x"}
+    html = cliente(vera).post(f"/verificacion/{acta.pk}/", datos, **HTMX).content.decode()
+    assert "trae campos que esta acta no tiene (motivo_NULOS, valor_NULOS)" in html
+    acta.refresh_from_db()
+    assert acta.estado == Acta.Estado.EN_CONFLICTO
+
+
 def test_quien_no_verifica_no_entra(lista, ana, beto):
     acta = _conflicto(lista, ana, beto, PAN=12)
     assert cliente(ana).get(f"/verificacion/{acta.pk}/").status_code == 403
