@@ -6,6 +6,7 @@ by URL (`postgres://usuario@host:5432/base`; a primary and its espejo as
 """
 
 import contextlib
+import ipaddress
 import os
 import re
 from importlib import import_module
@@ -26,6 +27,15 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "si", "sí", "yes"}
 
 
+def _env_int(name: str, default: int) -> int:
+    texto = os.environ.get(name, "").strip()
+    if not texto:
+        return default
+    if not texto.isdigit():
+        raise ImproperlyConfigured(f"{name}: «{texto}» no es un número entero sin signo.")
+    return int(texto)
+
+
 DEBUG = _env_bool("PREP_DEBUG", False)
 SECRET_KEY = os.environ.get("PREP_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -37,6 +47,29 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = [
     h for h in os.environ.get("PREP_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h
 ]
+
+
+def _redes(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    redes = []
+    for texto in os.environ.get(name, "").split(","):
+        if not texto.strip():
+            continue
+        try:
+            redes.append(ipaddress.ip_network(texto.strip(), strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: «{texto.strip()}» no es una dirección IP ni una red (p. ej. 127.0.0.1"
+                " o 10.0.0.0/24)."
+            ) from None
+    return tuple(redes)
+
+
+# The reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (prep/web/https.py);
+# none by default: with no proxy in front, those headers come from the client.
+PREP_PROXIES = _redes("PREP_PROXIES")
+# HSTS, only on HTTPS responses and only when asked: a browser that saw it refuses any other
+# certificate for that long, so it waits for the institute's real certificate.
+SECURE_HSTS_SECONDS = _env_int("PREP_HSTS_SEGUNDOS", 0)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -64,9 +97,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that it counts and times every request, refused or failed ones too (/metricas).
+    # Before anything reads the client's address or scheme (docs/instalacion.md, «Detrás de un
+    # proxy»); it refuses nothing.
+    "prep.web.https.DetrasDeProxy",
+    # Then, so that it counts and times every request, refused or failed ones too (/metricas).
     "prep.monitoreo.middleware.MedirPeticiones",
     "django.middleware.security.SecurityMiddleware",
+    # Outside the session and CSRF middlewares, so that it sees the cookies they set.
+    "prep.web.https.CookiesSeguras",
     # Operators' pages need their CSS/JS from `prep servir` alone, with no web server in front.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "prep.cuentas.rechazos.Rechazos",  # every refusal in the bitácora; oversized bodies out
@@ -211,7 +249,7 @@ PREP_LLAVE_FIRMA = Path(
 )
 
 # How long a capturista keeps the acta the capture queue handed them before another may take it.
-PREP_CAPTURA_PLAZO_SEGUNDOS = int(os.environ.get("PREP_CAPTURA_PLAZO_SEGUNDOS", 600))
+PREP_CAPTURA_PLAZO_SEGUNDOS = _env_int("PREP_CAPTURA_PLAZO_SEGUNDOS", 600)
 
 # Acta images: a local folder (VAR_DIR/imagenes) unless PREP_IMAGENES_URL names a bucket
 # (s3://bucket/prefix; credentials from the standard AWS variables, PREP_S3_ENDPOINT for a
@@ -221,15 +259,15 @@ PREP_CAPTURA_PLAZO_SEGUNDOS = int(os.environ.get("PREP_CAPTURA_PLAZO_SEGUNDOS", 
 PREP_IMAGENES_URL = os.environ.get("PREP_IMAGENES_URL", "")
 PREP_IMAGENES_COPIAS = os.environ.get("PREP_IMAGENES_COPIAS", "")
 PREP_S3_ENDPOINT = os.environ.get("PREP_S3_ENDPOINT", "")
-PREP_IMAGEN_MAX_BYTES = int(os.environ.get("PREP_IMAGEN_MAX_BYTES", 15 * 1024 * 1024))
-PREP_IMAGEN_MAX_PIXELES = int(os.environ.get("PREP_IMAGEN_MAX_PIXELES", 60_000_000))
+PREP_IMAGEN_MAX_BYTES = _env_int("PREP_IMAGEN_MAX_BYTES", 15 * 1024 * 1024)
+PREP_IMAGEN_MAX_PIXELES = _env_int("PREP_IMAGEN_MAX_PIXELES", 60_000_000)
 # PREP Casilla: how long a pairing code shown on the coordinator's page lives, and how many API
 # requests a device may make per minute, by type (a casilla's phone sends a handful of photos;
 # a CATD scanner, the whole district's packages).
-PREP_EMPAREJAMIENTO_MINUTOS = int(os.environ.get("PREP_EMPAREJAMIENTO_MINUTOS", 10))
+PREP_EMPAREJAMIENTO_MINUTOS = _env_int("PREP_EMPAREJAMIENTO_MINUTOS", 10)
 PREP_SOLICITUDES_POR_MINUTO = {
-    "TELEFONO": int(os.environ.get("PREP_SOLICITUDES_TELEFONO", 60)),
-    "ESCANER": int(os.environ.get("PREP_SOLICITUDES_ESCANER", 600)),
+    "TELEFONO": _env_int("PREP_SOLICITUDES_TELEFONO", 60),
+    "ESCANER": _env_int("PREP_SOLICITUDES_ESCANER", 600),
 }
 
 # /metricas (prep.monitoreo) shows operational figures before the legal publication start: with

@@ -32,10 +32,11 @@ EN_CURSO = timedelta(minutes=1)  # a password check takes well under a second; a
 
 
 def direccion_de(request: HttpRequest) -> str | None:
-    """The client's address as the server sees it (REMOTE_ADDR).
+    """The client's address (REMOTE_ADDR).
 
-    Behind a reverse proxy, the proxy must set REMOTE_ADDR (e.g. uWSGI/gunicorn with
-    forwarded-allow-ips): a client-supplied X-Forwarded-For would let anyone dodge the limit.
+    Behind a reverse proxy named in PREP_PROXIES, `prep.web.https.DetrasDeProxy` has already put
+    the client's address there; an X-Forwarded-For from anyone else is never read, or anyone
+    could dodge the limit.
     """
     return request.META.get("REMOTE_ADDR") or None
 

@@ -26,6 +26,10 @@ def test_sirve_la_aplicacion_por_https(tmp_path):
         confianza = ssl.create_default_context(cafile=str(certificado))
         respuesta = httpx.get(f"https://127.0.0.1:{puerto}/casilla/", verify=confianza)
         assert respuesta.status_code == 200 and "PREP Casilla" in respuesta.text
+        # The session's and the form's cookies never travel in clear text.
+        entrar = httpx.get(f"https://127.0.0.1:{puerto}/entrar/", verify=confianza)
+        assert "csrftoken=" in entrar.headers["set-cookie"]
+        assert "secure" in entrar.headers["set-cookie"].lower()
         with pytest.raises(httpx.HTTPError):
             httpx.get(f"http://127.0.0.1:{puerto}/casilla/", timeout=5)
     finally:
