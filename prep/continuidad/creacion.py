@@ -46,6 +46,7 @@ from prep.continuidad.formato import (
 from prep.cuentas.identidad import Actor
 from prep.digitalizacion.almacen import ImagenCorrupta, ImagenFaltante, almacen
 from prep.errores import ErrorDeDominio
+from prep.huella import huella_software
 from prep.publicacion import llaves, manifiesto
 from prep.publicacion.carpetas import PREFIJO_PREPARACION, raiz
 
@@ -121,6 +122,8 @@ def _manifiesto(creado, motor: str, estado: motores.Estado, llave: bytes | None,
         "formato": FORMATO,
         "creado": creado.isoformat(),
         "prep": __version__,
+        # Which software made it (prep huella): an auditor compares it with the night's.
+        "huella_software": huella_software(),
         "motor": motor,
         "migraciones": dict(sorted(estado.migraciones.items())),
         "conteos": estado.conteos,

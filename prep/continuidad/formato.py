@@ -9,7 +9,8 @@ A backup is an uncompressed tar (the images and a PostgreSQL dump are compressed
                                           previous corte
     imagenes/<sha256>                     every acta image the database knows, as stored
     llave_publica.pem                     the institute's public signing key (never the private)
-    respaldo.json                         the manifest, last: format, engine, migrations,
+    respaldo.json                         the manifest, last: format, software (version and
+                                          huella_software), engine, migrations,
                                           counts, and every member's size and SHA-256
 
 A corte is stored as the generator writes it: what did not change since the previous corte is

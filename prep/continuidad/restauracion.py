@@ -68,6 +68,8 @@ class Restaurado:
     pendientes: list[str]  # apps with migrations newer than the backup's
     apartados: Path | None  # where --forzar moved the cortes it replaced
     segundos: float
+    # The fingerprint of the software that made the backup (None before it was recorded).
+    huella_software: str | None = None
 
 
 def restaurar(archivo: Path, actor: Actor, forzar: bool = False) -> Restaurado:
@@ -147,6 +149,7 @@ def restaurar(archivo: Path, actor: Actor, forzar: bool = False) -> Restaurado:
         pendientes,
         apartados,
         time.monotonic() - inicio,
+        datos.get("huella_software"),
     )
 
 

@@ -28,12 +28,13 @@ from django.utils import timezone
 from prep import reloj
 from prep.bitacora.models import Cabeza, Entrada
 from prep.bitacora.servicios import registrar
-from prep.continuidad import formato, motores
+from prep.continuidad import creacion, formato, motores
 from prep.continuidad.restauracion import PREFIJO_REEMPLAZADOS
 from prep.continuidad.verificacion import verificar
 from prep.cuentas.consola import actor_de_consola
 from prep.difusion.models import publicados
 from prep.digitalizacion.models import Imagen
+from prep.huella import huella_software
 from prep.publicacion import llaves, manifiesto
 from prep.publicacion.carpetas import raiz
 from prep.publicacion.corte import publicar
@@ -127,15 +128,21 @@ def _crear(archivo: Path) -> str:
 
 
 @pytest.mark.lento
-def test_simulacro_el_sistema_restaurado_publica_el_mismo_corte(tmp_path, sistema_nuevo):
+def test_simulacro_el_sistema_restaurado_publica_el_mismo_corte(
+    tmp_path, sistema_nuevo, monkeypatch
+):
     eleccion = Eleccion(tmp_path, casillas=60)
     eleccion.registrar(50, con_imagen=20)
     primero = publicar(eleccion.minuto(0), difusores=publicados)
     eleccion.registrar(70, con_imagen=25)
     archivo = tmp_path / "respaldos" / "prep.tar"
     archivo.parent.mkdir()
+    # As if an earlier build had made the backup: the restore says the software differs.
+    anterior = "0a" * 32
+    monkeypatch.setattr(creacion, "huella_software", lambda: anterior)
     informe = _crear(archivo)
     assert f"respaldo escrito en {archivo}" in informe
+    assert f"huella del software: {anterior}" in informe
     [entrada] = Entrada.objects.filter(accion="continuidad.respaldo")
     assert entrada.actor == actor_de_consola().nombre
     assert entrada.despues["sha256"] == hashlib.sha256(archivo.read_bytes()).hexdigest()
@@ -150,6 +157,10 @@ def test_simulacro_el_sistema_restaurado_publica_el_mismo_corte(tmp_path, sistem
     assert restaurado.returncode == 0, restaurado.stderr
     assert "bitácora íntegra; conteos iguales a los del respaldo" in restaurado.stdout
     assert "corresponde al respaldo" in restaurado.stdout  # PREP_LLAVE_FIRMA, restored apart
+    assert (
+        f"el respaldo lo hizo otro software (huella {anterior}); el que restauró tiene la huella"
+        f" {huella_software()}"
+    ) in restaurado.stdout
     otro = sistema_nuevo.prep("publicar", momento=eleccion.minuto(20))
     assert otro.returncode == 0, otro.stderr
     recuperacion = time.monotonic() - inicio

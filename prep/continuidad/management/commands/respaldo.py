@@ -10,6 +10,7 @@ from prep.continuidad.creacion import crear
 from prep.continuidad.formato import ErrorDeRespaldo
 from prep.continuidad.restauracion import restaurar
 from prep.cuentas.consola import actor_de_consola
+from prep.huella import huella_software
 from prep.orden import Orden
 
 
@@ -73,7 +74,8 @@ class Command(Orden):
         self.stdout.write(
             _(
                 "respaldo escrito en %(a)s: %(b)s bytes, SHA-256 %(s)s, en %(t).1f s\n"
-                "  %(c)s\n  bitácora hasta la entrada %(n)s (hash %(h)s)"
+                "  %(c)s\n  bitácora hasta la entrada %(n)s (hash %(h)s)\n"
+                "  huella del software: %(w)s"
             )
             % {
                 "a": creado.archivo,
@@ -83,6 +85,7 @@ class Command(Orden):
                 "c": _conteos(datos["conteos"]),
                 "n": datos["bitacora"]["numero"],
                 "h": datos["bitacora"]["hash"],
+                "w": datos["huella_software"],
             }
         )
 
@@ -103,6 +106,15 @@ class Command(Orden):
                 "l": hecho.llave,
             }
         )
+        propia = huella_software()
+        if hecho.huella_software not in (None, propia):
+            self.stdout.write(
+                _(
+                    "  el respaldo lo hizo otro software (huella %(r)s); el que restauró tiene"
+                    " la huella %(p)s"
+                )
+                % {"r": hecho.huella_software, "p": propia}
+            )
         if hecho.apartados is not None:
             self.stdout.write(
                 _("  los cortes que había se apartaron en %(c)s") % {"c": hecho.apartados}
