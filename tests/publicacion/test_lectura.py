@@ -1,5 +1,7 @@
 """The reader of results databases: real-file quirks, synonyms, another institute's layout."""
 
+import csv
+import io
 from datetime import datetime
 
 import pytest
@@ -92,6 +94,19 @@ class TestVariantes:
         base = leer_texto(base_csv([fila()], separadores=separadores, comillas=comillas))
         assert base.filas[0].acta.votos == (100, 50, 2, 0, 3)
         assert base.filas[0].linea == (8 if separadores else 6)
+
+    @pytest.mark.parametrize("separador", ["|", ";", "\t"])
+    @pytest.mark.parametrize("ruta", [SONORA, CAMPECHE[0]], ids=["sonora", "campeche"])
+    def test_otros_separadores_de_celdas(self, ruta, separador):
+        """INE 2018 separated cells with pipes; a spreadsheet in a Spanish locale, with
+        semicolons. The same file read with any of them is the same database."""
+        original = decodificar(ruta.read_bytes())
+        otro = io.StringIO()
+        csv.writer(otro, delimiter=separador, lineterminator="\r\n").writerows(
+            csv.reader(io.StringIO(original))
+        )
+        assert separador in otro.getvalue().splitlines()[3]
+        assert leer_texto(otro.getvalue()) == leer_texto(original)
 
     def test_lineas_con_tabuladores_y_en_blanco_extra(self):
         lineas = base_csv([fila()]).splitlines()

@@ -386,10 +386,29 @@ def tipo_acta_reconocido(tipo_acta: str) -> bool:
     return bool(_TIPO_ACTA.fullmatch(tipo_acta))
 
 
+# Cell separators of published databases: commas (INE 2021–2024 and the OPLs seen), pipes (INE
+# 2018), and what a spreadsheet exports in a Spanish locale.
+SEPARADORES = (",", "|", ";", "\t")
+_LINEAS_ANTES_DEL_ENCABEZADO = 10
+
+
+def separador(texto: str) -> str:
+    """The file's cell separator: the one that makes ACTAS_ESPERADAS a cell of its own in the
+    header names (line 4 or so); a comma when no line says."""
+    for linea in texto.lstrip("\ufeff").splitlines()[:_LINEAS_ANTES_DEL_ENCABEZADO]:
+        if "ACTAS_ESPERADAS" not in linea.upper():
+            continue
+        for candidato in SEPARADORES:
+            celdas = next(csv.reader([linea], delimiter=candidato), [])
+            if len(celdas) > 1 and "ACTAS_ESPERADAS" in {canonico(c) for c in celdas}:
+                return candidato
+    return ","
+
+
 def _renglones(texto: str) -> Iterator[tuple[int, list[str]]]:
     """Non-blank rows with their physical line number; blank means only whitespace (IECM fills
     separator lines with tabs)."""
-    lector = csv.reader(io.StringIO(texto.lstrip("\ufeff")))
+    lector = csv.reader(io.StringIO(texto.lstrip("\ufeff")), delimiter=separador(texto))
     try:
         for celdas in lector:
             if any(c.strip() for c in celdas):
