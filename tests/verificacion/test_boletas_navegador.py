@@ -23,7 +23,8 @@ def distrito(tmp_path):
 
 def test_el_conflicto_de_m2_muestra_sus_campos_y_se_resuelve(distrito, ana, beto, vera, abrir):
     acta = fotografiada(distrito, 2)
-    for actor, datos in ((ana, cifras(2)), (beto, cifras(2, CAND_IND_1=6))):
+    segunda = cifras(2, TOTAL_REP_PARTIDO_CI_VOTARON="ILEGIBLE", CAND_IND_1=6, NULOS="SIN_DATO")
+    for actor, datos in ((ana, cifras(2)), (beto, segunda)):
         siguiente_acta(actor)
         capturar(acta, actor, datos)
     ruta = f"/verificacion/{acta.pk}/"
@@ -31,13 +32,20 @@ def test_el_conflicto_de_m2_muestra_sus_campos_y_se_resuelve(distrito, ana, beto
     telefono = abrir(vera, ruta)
     telefono.set_viewport_size(TELEFONO)
     telefono.reload()
-    telefono.wait_for_selector("#id_valor_CAND_IND_1:focus")
+    telefono.wait_for_selector("#id_valor_TOTAL_REP_PARTIDO_CI_VOTARON:focus")
     assert telefono.evaluate("document.documentElement.scrollWidth") <= TELEFONO["width"]
+    # No label or value runs past its cell (a long word such as «Representantes», ILEGIBLE).
+    desbordadas = telefono.evaluate(
+        """() => [...document.querySelectorAll("table.comparacion th, table.comparacion td")]
+          .filter((c) => c.offsetParent !== null && c.scrollWidth > c.clientWidth)
+          .map((c) => c.innerText)"""
+    )
+    assert desbordadas == []
     foto(telefono, "boletas-verificacion-m2-telefono")
 
     pagina = abrir(vera, ruta)
     pagina.set_viewport_size(ESCRITORIO)
-    pagina.wait_for_selector("#id_valor_CAND_IND_1:focus")
+    pagina.wait_for_selector("#id_valor_TOTAL_REP_PARTIDO_CI_VOTARON:focus")
     imagen = pagina.locator("[data-imagen]")
     imagen.evaluate("img => img.complete || new Promise(r => img.onload = r)")
     filas = pagina.locator("table.comparacion tbody th[scope=row]").all_inner_texts()
@@ -54,12 +62,16 @@ def test_el_conflicto_de_m2_muestra_sus_campos_y_se_resuelve(distrito, ana, beto
         "Votos nulos",
         "Total de votos asentado",
     ]
-    pagina.keyboard.press("a")  # capture 1 read 60
-    pagina.keyboard.press("Enter")
-    pagina.wait_for_selector("#id_motivo_CAND_IND_1:focus")
-    pagina.keyboard.type("se lee 60 en número y letra")
-    foto(pagina, "boletas-verificacion-m2-escritorio")
-    pagina.keyboard.press("Enter")
+    # Capture 1 read each differing field right: 0 representantes, 60, 12 nulos.
+    for campo in ("TOTAL_REP_PARTIDO_CI_VOTARON", "CAND_IND_1", "NULOS"):
+        pagina.wait_for_selector(f"#id_valor_{campo}:focus")
+        pagina.keyboard.press("a")
+        pagina.keyboard.press("Enter")
+        pagina.wait_for_selector(f"#id_motivo_{campo}:focus")
+        pagina.keyboard.type("se lee en número y letra")
+        if campo == "NULOS":
+            foto(pagina, "boletas-verificacion-m2-escritorio")
+        pagina.keyboard.press("Enter")
 
     aviso = pagina.get_by_role("status")
     aviso.wait_for()
