@@ -113,3 +113,25 @@ class ArchivoVacio(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subida_por}/{self.nombre}"
+
+
+class OtroNombre(models.Model):
+    """Another name under which a device sent over WebDAV the bytes of an image already received
+    (under a first name, or from another device). Images are kept once, by digest; the name
+    still reads back as that image, or the client (a mapped drive checking what it copied)
+    would find nothing where it just wrote."""
+
+    subida_por = models.CharField(max_length=150)
+    nombre = models.CharField(max_length=255)
+    imagen = models.ForeignKey(Imagen, on_delete=models.PROTECT, related_name="otros_nombres")
+    momento = models.DateTimeField(default=reloj.ahora)
+
+    class Meta:
+        verbose_name = _("otro nombre de una imagen en WebDAV")
+        verbose_name_plural = _("otros nombres de imágenes en WebDAV")
+        constraints = [
+            models.UniqueConstraint(fields=["subida_por", "nombre"], name="otro_nombre_unico")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subida_por}/{self.nombre} → {self.imagen.sha256}"

@@ -12,8 +12,9 @@ the unmapped name), then PUT its content to the same name. The empty name is an 
 this device, not an image: it reads and lists as a 0-byte file until a content PUT is received,
 which removes it (a refused content keeps it, for the retry). An empty PUT over an image changes
 nothing: images are never overwritten. Empty names older than `_VIGENCIA_VACIO` are removed when
-another one is created. Locks are kept per device (`_referencia`), so that two devices may use
-the same file names.
+another one is created. Bytes already received (under another name, or from another device) are
+not stored again; the new name is an `OtroNombre` of the device and reads back as that image.
+Locks are kept per device (`_referencia`), so that two devices may use the same file names.
 """
 
 import io
@@ -40,7 +41,7 @@ from prep.cuentas.identidad import Actor, actor_de_token
 from prep.digitalizacion import servicios
 from prep.digitalizacion.almacen import almacen, digesto
 from prep.digitalizacion.lectura import comprobar_tamano
-from prep.digitalizacion.models import ArchivoVacio, Imagen
+from prep.digitalizacion.models import ArchivoVacio, Imagen, OtroNombre
 from prep.errores import Demasiadas, ErrorDeDominio
 from prep.web.errores import estado_http
 
@@ -140,6 +141,10 @@ def _vacios(actor: Actor, nombre: str):
     return ArchivoVacio.objects.filter(subida_por=actor.nombre, nombre=nombre[:_LARGO_NOMBRE])
 
 
+def _otros_nombres(actor: Actor, nombre: str):
+    return OtroNombre.objects.filter(subida_por=actor.nombre, nombre=nombre[:_LARGO_NOMBRE])
+
+
 def _crear_vacio(actor: Actor, nombre: str) -> ArchivoVacio:
     """The device's empty file of that name, created if new (idempotent); creating one removes
     those left over, so that the table cannot grow without bound."""
@@ -222,8 +227,14 @@ class _Archivo(DAVNonCollection):
             recepcion = servicios.recibir_imagen(datos, self.name, actor)
         except ErrorDeDominio as exc:
             raise _error_dav(exc) from None  # an empty name stays: the client may send it again
-        _vacios(actor, self.name).delete()
-        self.registro = recepcion.imagen
+        imagen = recepcion.imagen
+        nombre = self.name[:_LARGO_NOMBRE]
+        _vacios(actor, nombre).delete()
+        _otros_nombres(actor, nombre).delete()
+        if not recepcion.creada:
+            # Bytes received before: under this name they are those, whatever came in between.
+            OtroNombre.objects.create(subida_por=actor.nombre, nombre=nombre, imagen=imagen)
+        self.registro = imagen
 
     def delete(self):
         raise DAVError(HTTP_FORBIDDEN, "las imágenes recibidas no se borran")
@@ -248,8 +259,10 @@ class _Raiz(DAVCollection):
     def get_member_names(self):
         actor = self.environ[ACTOR]
         vacios = ArchivoVacio.objects.filter(subida_por=actor.nombre).order_by("-momento", "-pk")
+        otros = OtroNombre.objects.filter(subida_por=actor.nombre).order_by("-momento", "-pk")
         nombres = [
             *vacios.values_list("nombre", flat=True)[:_LISTADO],
+            *otros.values_list("nombre", flat=True)[:_LISTADO],
             *_subidas(actor).values_list("nombre", flat=True)[:_LISTADO],
         ]
         return list(dict.fromkeys(n for n in nombres if n))
@@ -277,8 +290,11 @@ class ProveedorImagenes(DAVProvider):
         if "/" in nombre:
             return None
         actor = environ[ACTOR]
+        # A name given again to other bytes already received means those, not the first ones.
+        otro = _otros_nombres(actor, nombre).select_related("imagen").first()
         registro = (
-            _subidas(actor).filter(nombre=nombre[:_LARGO_NOMBRE]).first()
+            (otro.imagen if otro is not None else None)
+            or _subidas(actor).filter(nombre=nombre[:_LARGO_NOMBRE]).first()
             or _vacios(actor, nombre).first()
         )
         return _Archivo(f"/{nombre}", environ, registro) if registro else None

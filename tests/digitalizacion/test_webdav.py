@@ -316,3 +316,33 @@ def test_el_limite_por_dispositivo_responde_429_con_retry_after(
     assert 1 <= int(respuesta.headers["Retry-After"]) <= 61
     assert "solicitudes en un minuto" in respuesta.text
     assert not Imagen.objects.exists()
+
+
+def test_los_mismos_bytes_con_otro_nombre_se_leen_en_ese_nombre(
+    webdav, esperada, telefono, escaner
+):
+    """A mapped drive that copies a scan again under another name, or another device that sends
+    the same file, finds it where it wrote it; the image is kept once."""
+    datos, otra_toma = foto_de(esperada), foto_de(esperada, semilla=2)
+    tel, esc = ("tel", telefono[1]), ("esc", escaner[1])
+    assert httpx.put(f"{webdav}/acta.jpg", content=datos, auth=tel).status_code == 201
+    copia = httpx.put(f"{webdav}/copia%20de%20acta.jpg", content=datos, auth=tel)
+    assert copia.status_code == 201
+    assert copia.headers["ETag"] == f'"{hashlib.sha256(datos).hexdigest()}"'
+    assert httpx.put(f"{webdav}/escaneo.jpg", content=datos, auth=esc).status_code == 201
+    assert Imagen.objects.count() == 1
+    for nombre, auth in (("copia%20de%20acta.jpg", tel), ("escaneo.jpg", esc)):
+        leida = httpx.get(f"{webdav}/{nombre}", auth=auth)
+        assert (leida.status_code, leida.content) == (200, datos)
+    assert _longitudes(f"{webdav}/", tel) == {
+        "acta.jpg": len(datos),
+        "copia de acta.jpg": len(datos),
+    }
+
+    # The same name with other bytes is those bytes from then on; and with the first ones again,
+    # the first ones.
+    assert httpx.put(f"{webdav}/acta.jpg", content=otra_toma, auth=tel).status_code == 204
+    assert httpx.get(f"{webdav}/acta.jpg", auth=tel).content == otra_toma
+    assert httpx.put(f"{webdav}/acta.jpg", content=datos, auth=tel).status_code == 204
+    assert httpx.get(f"{webdav}/acta.jpg", auth=tel).content == datos
+    assert Imagen.objects.count() == 2
