@@ -26,6 +26,7 @@ from tests.publicacion.fabricas import (
     CAMPECHE,
     COLUMNAS,
     SONORA,
+    VALORES_ENCABEZADO,
     VOTOS,
     base_csv,
     escribir,
@@ -378,12 +379,48 @@ class TestErrores:
             ({"PAN": "doce"}, "línea 8: cifra no reconocida: 'doce'"),
             ({"CONTABILIZADA": "3"}, "CONTABILIZADA no reconocida"),
             ({"LISTA_NOMINAL": "muchos"}, "línea 8: cifra no reconocida: 'muchos'"),
-            ({"FECHA_HORA_CAPTURA": "ayer"}, "fecha y hora no reconocida"),
         ],
     )
     def test_celdas_invalidas(self, celdas, mensaje):
         with pytest.raises(ErrorFormato, match=mensaje):
             leer_texto(base_csv([fila(**celdas)]))
+
+    def test_una_fecha_en_otro_formato_es_un_aviso_y_la_fila_se_verifica(self):
+        """The rules never read the dates: the row stays verifiable."""
+        base = leer_texto(base_csv([fila(FECHA_HORA_CAPTURA="ayer"), fila(2)]))
+        assert base.filas[0].fechas["FECHA_HORA_CAPTURA"] is None
+        assert base.filas[0].problemas == ()
+        assert base.avisos == (
+            "FECHA_HORA_CAPTURA con una fecha en un formato no reconocido (p. ej. 'ayer') en 1"
+            " fila; las reglas no la leen, así que se verifican igual: 040001B01005",
+        )
+
+    def test_titulo_antes_de_la_eleccion_y_el_corte(self):
+        """An institute's title above the two lines of the layout is noted, not an error."""
+        lineas = base_csv([fila()]).splitlines()
+        texto = "\n".join(["INSTITUTO ELECTORAL DEL ESTADO DE CAMPECHE", *lineas]) + "\n"
+        base = leer_texto(texto)
+        assert base.eleccion == "GUBERNATURA"
+        assert base.corte.fecha_hora == "07/06/2021 20:00"
+        assert base.notas == (
+            "línea 1 antes del encabezado, que el formato no tiene:"
+            " 'INSTITUTO ELECTORAL DEL ESTADO DE CAMPECHE'",
+        )
+        assert [f.acta for f in base.filas] == [
+            f.acta for f in leer_texto(base_csv([fila()])).filas
+        ]
+
+    def test_miles_con_coma_y_porcentajes_con_signo(self):
+        """What a spreadsheet exports: `1,234` and `25.5000 %` read by value."""
+        valores = list(VALORES_ENCABEZADO)
+        valores[9] = "1,800"
+        valores[-1] = "25.5000 %"
+        texto = base_csv([fila(LISTA_NOMINAL="1,200"), fila(2)], valores_encabezado=valores)
+        base = leer_texto(texto)
+        assert base.filas[0].acta.lista_nominal == 1200
+        assert leer_cifra("12,345,678") == 12345678
+        with pytest.raises(ValueError):
+            leer_cifra("12,34")
 
     @pytest.mark.parametrize(
         ("observaciones", "aviso"),

@@ -19,6 +19,7 @@ Pure Python: no Django import.
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -59,12 +60,15 @@ _SIN_ACTA = "sin acta"
 _SIN_VALOR = frozenset({"", _SIN_ACTA, *_NO_APLICA})
 _ILEGIBLE = frozenset({"ilegible"})
 _SIN_DATO = frozenset({"sin dato", "sin datos"})
-_ENTERO = re.compile(r"\d+(?:\.0*)?", re.ASCII)  # some exports write 12.0 for 12
+# Some exports write 12.0 for 12, or 1,234 for 1234 (a spreadsheet's thousands separator).
+_ENTERO = re.compile(r"\d+(?:\.0*)?|\d{1,3}(?:,\d{3})+", re.ASCII)
 _FORMATOS_FECHA = (
     "%d/%m/%Y %H:%M:%S",  # INE, and most OPL rows
     "%d/%m/%Y %H:%M",
     "%Y-%m-%d %H:%M:%S.%f",  # Campeche 2021 fuera de catálogo rows
     "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",  # ISO 8601, as some exporters write it
+    "%Y-%m-%d %H:%M",
 )
 # Causes of Sin Acta by a distinctive piece of their normalized text ("sin bolsa" is how some OPLs
 # say "sin sobre").
@@ -180,7 +184,7 @@ def leer_cifra(texto: str) -> Cifra | None:
     (empty, `-`, `N/A`, `SIN ACTA`). Raise ValueError for any other text."""
     limpio = texto.strip().strip("'\"").strip()
     if _ENTERO.fullmatch(limpio):
-        return int(limpio.split(".")[0])
+        return int(limpio.split(".")[0].replace(",", ""))
     clave = normalizar(limpio)
     if clave in _SIN_VALOR:
         return None
@@ -216,14 +220,23 @@ def leer_entero(texto: str) -> int | None:
 
 
 def leer_porcentaje(texto: str) -> Decimal:
-    """A published percentage by value (`2.5`, `2.5000` and `2.50` are equal)."""
+    """A published percentage by value (`2.5`, `2.5000`, `2.50` and `2.5 %` are equal)."""
     try:
-        valor = Decimal(texto.strip())
+        valor = Decimal(texto.strip().removesuffix("%").strip())
     except InvalidOperation:
         raise ValueError(f"porcentaje no reconocido: {texto!r}") from None
     if not valor.is_finite():
         raise ValueError(f"porcentaje no reconocido: {texto!r}")
     return valor
+
+
+def _fecha_o_nada(texto: str) -> datetime | None:
+    """A row's date-time, None when it holds none or one in a format not seen: the rules do not
+    read the dates, so an unknown format is a warning (`_avisos_fechas`), not a broken file."""
+    try:
+        return leer_fecha_hora(texto)
+    except ValueError:
+        return None
 
 
 def leer_fecha_hora(texto: str) -> datetime | None:
@@ -319,8 +332,7 @@ def decodificar(contenido: bytes) -> str:
 
 def leer_texto(texto: str) -> BaseResultados:
     """Parse the text of a results database (see `leer_base`)."""
-    renglones = _renglones(texto)
-    eleccion, corte = _bloque_inicial(renglones)
+    eleccion, corte, notas_bloque, renglones = _bloque_inicial(_renglones(texto))
     encabezado = _encabezado(renglones)
     linea, nombres = _siguiente(renglones, "los nombres de las columnas")
     columnas = _columnas(nombres, linea)
@@ -339,6 +351,7 @@ def leer_texto(texto: str) -> BaseResultados:
         *identidades.avisos,
         *(_avisos_tipo_acta(filas) if "TIPO_ACTA" in columnas else ()),
         *_avisos_problemas(filas),
+        *_avisos_fechas(filas),
     )
     por_linea = {f.linea: f for f in filas}
     return BaseResultados(
@@ -351,7 +364,7 @@ def leer_texto(texto: str) -> BaseResultados:
         demarcacion=demarcacion,
         contendientes=contendientes,
         avisos=avisos,
-        notas=identidades.notas,
+        notas=(*notas_bloque, *identidades.notas),
         repetidas=tuple(por_linea[n] for n in identidades.repetidas),
     )
 
@@ -424,16 +437,47 @@ def _siguiente(renglones: Iterator[tuple[int, list[str]]], que: str) -> tuple[in
     return renglon
 
 
-def _bloque_inicial(renglones: Iterator[tuple[int, list[str]]]) -> tuple[str, Corte]:
-    linea, celdas = _siguiente(renglones, "el nombre de la elección")
-    if _es_encabezado(celdas):
-        raise ErrorFormato(f"línea {linea}: faltan el nombre de la elección y la fecha del corte")
-    eleccion = celdas[0].strip()
-    linea, celdas = _siguiente(renglones, "la fecha del corte")
-    if _es_encabezado(celdas):
-        raise ErrorFormato(f"línea {linea}: falta la línea con la fecha y hora del corte")
-    fecha, _, zona = celdas[0].partition("(")
-    return eleccion, Corte(fecha.strip(), zona.strip().removesuffix(")").strip())
+# A corte's date as institutes write it (`07/06/2021 20:00`, `2021-06-07 20:00`).
+_FECHA_DEL_CORTE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}")
+
+
+def _bloque_inicial(
+    renglones: Iterator[tuple[int, list[str]]],
+) -> tuple[str, Corte, tuple[str, ...], Iterator[tuple[int, list[str]]]]:
+    """The election's name, the corte, notes on lines the layout does not have, and the rows
+    from the header names on. The layout has two lines before the header (election, corte);
+    some institutes add a title above them, so the block ends where ACTAS_ESPERADAS is, the
+    corte is the first line after the first one with a date (else the second line) and the
+    election the line just before it."""
+    bloque: list[tuple[int, list[str]]] = []
+    for renglon in renglones:
+        if _es_encabezado(renglon[1]):
+            siguientes = itertools.chain([renglon], renglones)
+            break
+        bloque.append(renglon)
+        if len(bloque) > _LINEAS_ANTES_DEL_ENCABEZADO:
+            raise ErrorFormato(
+                f"no se encontró el encabezado (ACTAS_ESPERADAS, …) en las primeras"
+                f" {_LINEAS_ANTES_DEL_ENCABEZADO} líneas con texto"
+            )
+    else:
+        raise ErrorFormato("el archivo termina antes del encabezado (ACTAS_ESPERADAS, …)")
+    if not bloque:
+        raise ErrorFormato(
+            f"línea {renglon[0]}: faltan el nombre de la elección y la fecha del corte"
+        )
+    if len(bloque) == 1:
+        raise ErrorFormato(f"línea {renglon[0]}: falta la línea con la fecha y hora del corte")
+    textos = [" ".join(c.strip() for c in celdas if c.strip()) for _, celdas in bloque]
+    k = next((i for i in range(1, len(textos)) if _FECHA_DEL_CORTE.search(textos[i])), 1)
+    fecha, _, zona = textos[k].partition("(")
+    notas = tuple(
+        f"línea {bloque[i][0]} antes del encabezado, que el formato no tiene: {textos[i]!r}"
+        for i in range(len(textos))
+        if i not in (k - 1, k)
+    )
+    corte = Corte(fecha.strip(), zona.strip().removesuffix(")").strip())
+    return textos[k - 1], corte, notas, siguientes
 
 
 def _es_encabezado(celdas: Sequence[str]) -> bool:
@@ -561,7 +605,7 @@ def _renglon(
     anotaciones, causa, problema = _observaciones(limpias["OBSERVACIONES"])
     try:
         votos = tuple(leer_voto(limpias[c]) for c in columnas_voto)
-        fechas = {c: leer_fecha_hora(limpias[c]) for c in COLUMNAS_FECHA if c in limpias}
+        fechas = {c: _fecha_o_nada(limpias[c]) for c in COLUMNAS_FECHA if c in limpias}
         registro = _registro(anotaciones, limpias["CONTABILIZADA"])
         # Figures the acta needs: an unreadable one is a malformed file, not a recoverable row.
         for columna in ("LISTA_NOMINAL", "REPRESENTANTES_PP_CI", "TOTAL_REP_PARTIDO_CI_VOTARON"):
@@ -700,6 +744,22 @@ def _avisos_problemas(filas: Iterable[Fila]) -> Iterable[str]:
             len(claves), "fila, que queda no verificable", "filas, que quedan no verificables"
         )
         yield f"{problema} en {cuantas}: {listado(claves)}"
+
+
+def _avisos_fechas(filas: Sequence[Fila]) -> Iterable[str]:
+    """Date columns with text that is not a date-time in a known format, per column."""
+    for columna in COLUMNAS_FECHA:
+        raras = [
+            (f.acta.clave, f.celdas[columna])
+            for f in filas
+            if f.fechas.get(columna, 0) is None and normalizar(f.celdas[columna]) not in _SIN_VALOR
+        ]
+        if raras:
+            yield (
+                f"{columna} con una fecha en un formato no reconocido (p. ej. {raras[0][1]!r}) en"
+                f" {_cuantas(len(raras), 'fila', 'filas')}; las reglas no la leen, así que se"
+                f" verifican igual: {listado([clave for clave, _ in raras])}"
+            )
 
 
 def listado(elementos: Sequence[str], maximo: int = MAXIMO_LISTADO) -> str:
