@@ -8,6 +8,8 @@ echo "== generación de la elección sintética nacional"
 python benchmarks/generacion.py "$@"
 echo "== motor de reglas: evaluación y agregación"
 python benchmarks/reglas.py "$@"
+echo "== verificar-base: leer y verificar las bases nacionales de PRES, SEN y DIP_FED"
+python benchmarks/verificar_base.py "$@"
 echo "== importación del catálogo nacional (SQLite)"
 env -u PREP_DATABASE_URL python benchmarks/catalogo.py "$@"
 if [[ -n "${PREP_DATABASE_URL:-}" ]]; then

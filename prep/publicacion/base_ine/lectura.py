@@ -18,6 +18,7 @@ Pure Python: no Django import.
 """
 
 import csv
+import functools
 import io
 import itertools
 import re
@@ -172,6 +173,9 @@ class BaseResultados:
     repetidas: tuple[Fila, ...] = ()
 
 
+# A national file has millions of cells but few distinct texts (`-`, `N/A`, small numbers, the
+# observaciones): each is normalized once.
+@functools.lru_cache(maxsize=16_384)
 def normalizar(texto: str) -> str:
     """Lower case, no accents, single spaces: the key used to recognize published wording."""
     descompuesto = unicodedata.normalize("NFKD", texto.replace("_", " "))
@@ -198,6 +202,8 @@ def leer_cifra(texto: str) -> Cifra | None:
 def leer_voto(texto: str) -> Cifra | None:
     """A published vote cell: as `leer_cifra`, but NO_APLICA for `-`, `--`, `—`, `N/A` or `NA`
     (B2: the field is not on that acta). None still means an empty or `SIN ACTA` cell."""
+    if texto.isascii() and texto.isdigit():  # most cells: skip the wording checks
+        return int(texto)
     if es_no_aplica(texto):
         return Lectura.NO_APLICA
     return leer_cifra(texto)

@@ -921,11 +921,16 @@ def acta_aplicable(fila: Fila, columnas_voto: Sequence[str], escribe_ilegibles: 
     so none of its empty cells can be read as a field with nothing written (R3): they are left
     out too (Campeche 2021 AYUN leaves empty the parties with no candidate in the municipio).
     """
+    vacia_no_aplica = not escribe_ilegibles
     aplican = tuple(
         cifra
         for cifra, columna in zip(fila.acta.votos, columnas_voto, strict=True)
-        if cifra is not Lectura.NO_APLICA
-        and not no_aplica(fila.celdas[columna], vacia_no_aplica=not escribe_ilegibles)
+        # A number always applies: only the other cells need their wording read.
+        if type(cifra) is int
+        or (
+            cifra is not Lectura.NO_APLICA
+            and not no_aplica(fila.celdas[columna], vacia_no_aplica=vacia_no_aplica)
+        )
     )
     return replace(fila.acta, votos=aplican)
 
