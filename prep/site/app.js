@@ -87,6 +87,9 @@ function porcentaje(x, y) {
 const color = (c) => (/^#[0-9a-f]{3,8}$/i.test(c || "") ? c : "#6b6b6b");
 const ruta = (partes) => `#/${partes.map(encodeURIComponent).join("/")}`;
 
+/* A file the corte does not have: the address names no zone of it (not a network failure). */
+class NoExiste extends Error {}
+
 /* corte.json is revalidated; every other file carries ?c=<corte>, so a browser that cached an
 older corte's file under ultimo/ never mixes it into this corte. */
 function cargar(archivo) {
@@ -97,6 +100,7 @@ function cargar(archivo) {
         throw new Error(`No se pudo cargar ${archivo}: sin conexión con el servidor.`);
       })
       .then((r) => {
+        if (r.status === 404) throw new NoExiste(archivo);
         if (!r.ok) throw new Error(`No se pudo cargar ${archivo} (HTTP ${r.status}).`);
         return r.json();
       })
@@ -315,6 +319,36 @@ function tablaCasillas(eleccion, datos, indices, id, titulo) {
 const sinSeccion = (casillas) => ({ A: "Voto anticipado", M: "Voto desde el extranjero" })[
   [...new Set(casillas.map((c) => c.clave[6]))].join("")] || "Voto anticipado y desde el extranjero";
 
+/* A citizen's question: how did my casilla vote? The sección is on the credencial para votar;
+the entidad is asked only when the election has more than one. */
+function buscador(eleccion, resumen, previo = {}) {
+  const entidades = (resumen.hijos || []).filter((h) => h.nivel === "entidad");
+  const campo = el("input", { id: "b-seccion", inputmode: "numeric", autocomplete: "off", maxlength: "4",
+    value: previo.seccion || null, "aria-describedby": "b-ayuda b-error" });
+  const entidad = entidades.length > 1 ? el("select", { id: "b-entidad" },
+    entidades.map((e) => el("option", { value: e.id, texto: e.nombre, selected: e.id === previo.entidad }))) : null;
+  const error = el("p", { id: "b-error", clase: "error", role: "alert" });
+  const forma = el("form", { clase: "buscador", role: "search", "aria-labelledby": "t-buscar", novalidate: true },
+    el("h2", { id: "t-buscar", texto: "Consulte su casilla" }),
+    entidad && el("label", { for: "b-entidad", texto: "Entidad" }), entidad,
+    el("label", { for: "b-seccion", texto: "Sección" }), campo,
+    el("button", { type: "submit", texto: "Buscar" }),
+    el("p", { id: "b-ayuda", clase: "ayuda", texto: "El número de sección está en su credencial para votar." }), error);
+  forma.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const escrito = campo.value.trim();
+    if (!/^\d{1,4}$/.test(escrito) || !Number(escrito)) {
+      error.textContent = "Escriba sólo el número de sección, de 1 a 4 dígitos (por ejemplo, 0215).";
+      campo.setAttribute("aria-invalid", "true");
+      campo.focus();
+      return;
+    }
+    const id = entidad ? entidad.value : entidades[0]?.id;
+    location.hash = ruta([eleccion.tipo, "seccion", `${id}-${escrito.padStart(4, "0")}`]);
+  });
+  return forma;
+}
+
 /* Views: {titulo, nivel, migas, contenido}. */
 function vistaNodo(eleccion, datos, nivel) {
   const titulo = nivel ? datos.nombre : eleccion.nombre;
@@ -323,7 +357,8 @@ function vistaNodo(eleccion, datos, nivel) {
     titulo,
     nivel: nivel ? `${eleccion.nombre} · ${(NIVELES[nivel] || [nivel])[0]}` : "Total de la elección",
     migas: nivel ? migas(eleccion, [...pasosRuta(eleccion, datos), [titulo]]) : null,
-    contenido: [cifrasActas(datos.totales), grafica(eleccion, datos.totales.votos || [], titulo, indices, datos.candidatos),
+    contenido: [!nivel && buscador(eleccion, datos), cifrasActas(datos.totales),
+      grafica(eleccion, datos.totales.votos || [], titulo, indices, datos.candidatos),
       candidaturas(eleccion, datos.totales, titulo),
       nivel === "seccion" ? tablaCasillas(eleccion, datos, indices, "t-casillas", "Casillas") : tablaHijos(eleccion, datos, indices),
       nivel !== "seccion" && datos.casillas && tablaCasillas(eleccion, datos, indices, "t-sin-seccion", sinSeccion(datos.casillas))],
@@ -415,6 +450,16 @@ const mensaje = (titulo, texto, accion) =>
 const noEncontrada = () => mensaje("No encontramos esa página",
   "La dirección no corresponde a ninguna elección, zona, casilla o acta de este corte.");
 
+/* A sección number the election does not have, most likely mistyped: say so, and ask again. */
+async function seccionInexistente(eleccion, id) {
+  const resumen = await cargar(eleccion.resumen);
+  const [entidad, sec] = id.split("-");
+  const nombre = (resumen.hijos || []).find((h) => h.id === entidad)?.nombre;
+  return mensaje(`No encontramos la sección ${sec}`,
+    `${eleccion.nombre}${nombre ? ` en ${nombre}` : ""} no tiene la sección ${sec}. Revise el número en su credencial para votar.`,
+    buscador(eleccion, resumen, { entidad, seccion: sec }));
+}
+
 /* Router: #/TIPO[/nivel/id[/casilla[/acta]]]. */
 function partesRuta() {
   if (!location.hash.startsWith("#/")) return [];
@@ -436,7 +481,13 @@ async function resolver(partes) {
   }
   if (!nivel) return vistaNodo(eleccion, await cargar(eleccion.resumen), null);
   if (!NIVELES[nivel] || !/^[\w-]+$/.test(id || "")) return noEncontrada();
-  const datos = await cargar(`${eleccion.resumen.replace(/[^/]*$/, "")}${nivel}/${id}.json`);
+  let datos;
+  try {
+    datos = await cargar(`${eleccion.resumen.replace(/[^/]*$/, "")}${nivel}/${id}.json`);
+  } catch (e) {
+    if (!(e instanceof NoExiste)) throw e;
+    return nivel === "seccion" ? seccionInexistente(eleccion, id) : noEncontrada();
+  }
   if (!claveCasilla) return vistaNodo(eleccion, datos, nivel);
   const casilla = (datos.casillas || []).find((c) => c.clave === claveCasilla);
   if (!casilla) return noEncontrada();

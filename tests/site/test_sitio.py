@@ -26,8 +26,9 @@ pytestmark = pytest.mark.un_motor
 # Bytes, uncompressed. The first view reads only the election's summary, whatever the corte's size.
 PRESUPUESTO_PRIMERA_VISTA = 60_000
 # 30,000 until issue 15, whose per-ámbito contenders, candidate names and casillas without
-# sección took the site's code from 29,986 to 31,953 bytes (10,900 with gzip).
-PRESUPUESTO_JS_CSS = 32_000
+# sección took the site's code from 29,986 to 31,953 bytes (10,900 with gzip); 32,000 until the
+# citizen's search by sección («Consulte su casilla»), which took it to 35,511 (11,900 with gzip).
+PRESUPUESTO_JS_CSS = 36_000
 
 
 def leer(corte: Path, ruta: str) -> dict:
@@ -314,13 +315,25 @@ def test_estados_de_error_en_espanol(corte, servidor, abrir_sitio):
     entidad = leer(corte, eleccion["resumen"])["hijos"][0]["id"]
     falta = f"datos/{eleccion['tipo']}/{eleccion['geografia']}/{entidad}-999.json"
     assert not (corte / falta).exists()
+    # A zone the corte does not have is not a network failure: nothing to retry.
     pagina = abrir_sitio(
         f"{servidor}ultimo/#/{eleccion['tipo']}/{eleccion['geografia']}/{entidad}-999"
     )
-    expect(pagina.locator("h1")).to_have_text("No se pudo cargar la información")
-    expect(pagina.locator("main")).to_contain_text(f"No se pudo cargar {falta} (HTTP 404).")
-    expect(pagina.get_by_role("button", name="Reintentar")).to_be_visible()
+    expect(pagina.locator("h1")).to_have_text("No encontramos esa página")
+    expect(pagina.get_by_role("button", name="Reintentar")).to_have_count(0)
     revisar_pagina(pagina, texto)
+
+    # A file that exists but does not arrive (the network, the server): retry.
+    hijo = leer(corte, eleccion["resumen"])["hijos"][0]
+    pagina.route(f"**/{hijo['archivo']}*", lambda ruta: ruta.abort())
+    pagina.goto(f"{servidor}ultimo/#/{eleccion['tipo']}/entidad/{hijo['id']}")
+    expect(pagina.locator("h1")).to_have_text("No se pudo cargar la información")
+    expect(pagina.locator("main")).to_contain_text(
+        f"No se pudo cargar {hijo['archivo']}: sin conexión con el servidor."
+    )
+    pagina.unroute(f"**/{hijo['archivo']}*")
+    pagina.get_by_role("button", name="Reintentar").click()
+    expect(pagina.locator("h1")).to_have_text(hijo["nombre"])
 
     pagina.goto(f"{servidor}ultimo/#/NADA")
     expect(pagina.locator("h1")).to_have_text("No encontramos esa página")
@@ -331,6 +344,91 @@ def test_estados_de_error_en_espanol(corte, servidor, abrir_sitio):
     pagina = abrir_sitio(f"{servidor}ultimo/")
     expect(pagina.locator("h1")).to_have_text("No se pudo cargar el corte")
     expect(pagina.locator("#corte")).to_have_text("No se pudo cargar la hora del corte.")
+
+
+@pytest.mark.parametrize("vista", ["telefono", "escritorio"])
+def test_consultar_su_casilla_por_seccion(vista, corte, servidor, abrir_sitio, artefactos):
+    """A citizen types the sección of their credencial para votar and gets its casillas; a
+    mistyped one is explained, and the form comes back with what they typed."""
+    datos = leer(corte, "datos/corte.json")
+    eleccion = datos["elecciones"][0]
+    _, nodos, _ = camino(corte)
+    seccion = nodos[-1]
+    entidad, numero = seccion["id"].split("-")
+    pagina = abrir_sitio(f"{servidor}ultimo/", vista)
+    buscador = pagina.get_by_role("search", name="Consulte su casilla")
+    expect(buscador).to_contain_text("El número de sección está en su credencial para votar.")
+    if len(leer(corte, eleccion["resumen"])["hijos"]) > 1:
+        buscador.get_by_label("Entidad").select_option(entidad)
+    else:
+        expect(buscador.get_by_label("Entidad")).to_have_count(0)
+    campo = buscador.get_by_label("Sección")
+
+    campo.fill("21a")
+    buscador.get_by_role("button", name="Buscar").click()
+    expect(buscador.get_by_role("alert")).to_have_text(
+        "Escriba sólo el número de sección, de 1 a 4 dígitos (por ejemplo, 0215)."
+    )
+    expect(campo).to_have_attribute("aria-invalid", "true")
+    expect(campo).to_be_focused()
+    assert pagina.evaluate("location.hash") == ""
+    foto(pagina, artefactos, f"{vista}-buscar-seccion-error")
+
+    campo.fill(str(int(numero)))  # as a person types it, without the leading zeros
+    campo.press("Enter")
+    expect(pagina.locator("h1")).to_have_text(seccion["nombre"])
+    assert pagina.evaluate("location.hash") == f"#/{eleccion['tipo']}/seccion/{seccion['id']}"
+    casillas = pagina.get_by_role("table", name=f"Casillas de {seccion['nombre']}")
+    for casilla in seccion["casillas"]:
+        expect(casillas.get_by_role("link", name=casilla["nombre"], exact=True)).to_be_visible()
+    revisar_pagina(pagina, datos["texto"])
+    foto(pagina, artefactos, f"{vista}-buscar-seccion")
+
+    inexistente = next(
+        f"{n:04d}"
+        for n in range(9999, 0, -1)
+        if not (corte / f"datos/{eleccion['tipo']}/seccion/{entidad}-{n:04d}.json").exists()
+    )
+    pagina.goto(f"{servidor}ultimo/#/")
+    campo = pagina.get_by_role("search").get_by_label("Sección")
+    campo.fill(inexistente)
+    campo.press("Enter")
+    expect(pagina.locator("h1")).to_have_text(f"No encontramos la sección {inexistente}")
+    expect(pagina.locator("main .error").first).to_contain_text(
+        "Revise el número en su credencial para votar."
+    )
+    expect(pagina.get_by_role("search").get_by_label("Sección")).to_have_value(inexistente)
+    foto(pagina, artefactos, f"{vista}-buscar-seccion-inexistente")
+    # Asking for the missing sección's file is the only failed request (and the browser's
+    # console line about it).
+    falta = f"datos/{eleccion['tipo']}/seccion/{entidad}-{inexistente}.json"
+    assert len(pagina.errores) == 2 and falta in pagina.errores[0], pagina.errores
+    assert pagina.errores[1].startswith("consola: Failed to load resource: the server responded")
+
+
+def test_con_varias_entidades_se_elige_la_entidad(corte, servidor, abrir_sitio):
+    """A national election asks for the entidad too: a sección number repeats across them."""
+    eleccion = leer(corte, "datos/corte.json")["elecciones"][0]
+    _, nodos, _ = camino(corte)
+    entidad, numero = nodos[-1]["id"].split("-")
+    ruta = corte / eleccion["resumen"]
+    resumen = json.loads(ruta.read_text(encoding="utf-8"))
+    otra = {**resumen["hijos"][0], "id": "99", "nombre": "Otra entidad"}
+    resumen["hijos"] = [otra, *resumen["hijos"]]
+    ruta.write_text(json.dumps(resumen), encoding="utf-8")
+    pagina = abrir_sitio(f"{servidor}ultimo/")
+    buscador = pagina.get_by_role("search", name="Consulte su casilla")
+    entidades = buscador.get_by_label("Entidad")
+    expect(entidades.locator("option")).to_have_text(
+        ["Otra entidad", resumen["hijos"][1]["nombre"]]
+    )
+    buscador.get_by_label("Sección").fill(numero)
+    buscador.get_by_role("button", name="Buscar").click()
+    expect(pagina.locator("h1")).to_have_text(f"No encontramos la sección {numero}")
+    expect(pagina.locator("main")).to_contain_text("en Otra entidad no tiene la sección")
+    pagina.get_by_role("search").get_by_label("Entidad").select_option(entidad)
+    pagina.get_by_role("search").get_by_role("button", name="Buscar").click()
+    expect(pagina.locator("h1")).to_have_text(nodos[-1]["nombre"])
 
 
 def test_los_datos_nunca_se_interpretan_como_html(corte, servidor, abrir_sitio):
