@@ -6,6 +6,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,58 @@ def test_orden_prep(tmp_path):
     assert proceso.returncode == 1
     assert proceso.stdout.splitlines()[-1] == "filas en desacuerdo: 2 de 1193"
     assert "el encabezado no coincide" in proceso.stderr
+
+
+def _zip(destino: Path, miembros: dict[str, bytes | str]) -> Path:
+    with zipfile.ZipFile(destino, "w", zipfile.ZIP_DEFLATED) as paquete:
+        for nombre, datos in miembros.items():
+            paquete.writestr(nombre, datos)
+    return destino
+
+
+def test_el_zip_publicado_se_verifica_base_por_base(tmp_path):
+    """As institutes publish them: each election's CSV in a folder of the ZIP, beside its
+    candidaturas CSV and a LEEME, which are not databases and are left out."""
+    paquete = _zip(
+        tmp_path / "20210607_2000_PREP.zip",
+        {
+            "20210607_2000_PREP/CAMP_DIP_LOC_2021.csv": DIP_LOC.read_bytes(),
+            "20210607_2000_PREP/CAMP_AYUN_2021.csv": AYUN.read_bytes(),
+            "20210607_2000_PREP/CAMP_CANDIDATURAS_2021.csv": b"PARTIDO_CI,NOMBRE\nPAN,Ana\n",
+            "20210607_2000_PREP/LEEME.txt": "Descripción de las columnas…".encode(),
+        },
+    )
+    lineas, error = _ejecutar(paquete)
+    assert error is None
+    texto = "\n".join(lineas)
+    assert f"Archivo: {paquete}/20210607_2000_PREP/CAMP_AYUN_2021.csv" in texto
+    assert f"Archivo: {paquete}/20210607_2000_PREP/CAMP_DIP_LOC_2021.csv" in texto
+    assert "CANDIDATURAS" not in texto and "LEEME" not in texto
+    solas = [_ejecutar(DIP_LOC)[0], _ejecutar(AYUN)[0]]
+    sumas = [sum(int(re.search(r"\d+", s[i]).group()) for s in solas) for i in (-2, -1)]
+    filas = sum(int(s[-1].rsplit(" ", 1)[1]) for s in solas)
+    assert lineas[-3] == "En las 2 bases del ZIP:"
+    assert lineas[-2:] == [
+        f"filas no verificables: {sumas[0]}",
+        f"filas en desacuerdo: {sumas[1]} de {filas}",
+    ]
+
+
+def test_un_zip_sin_bases_o_con_una_mala_se_explica(tmp_path):
+    sin_bases = _zip(tmp_path / "leeme.zip", {"LEEME.txt": b"nada"})
+    _, error = _ejecutar(sin_bases)
+    assert error is not None and error.returncode == 2
+    assert "el ZIP no contiene ninguna base de resultados" in str(error)
+    texto = DIP_LOC.read_text(encoding="utf-8-sig")
+    rota = _zip(tmp_path / "rota.zip", {"DIP.csv": texto.replace("ACTAS_REGISTRADAS", "X")})
+    _, error = _ejecutar(rota)
+    assert error is not None and error.returncode == 2
+    assert "DIP.csv: línea" in str(error) and "ACTAS_REGISTRADAS" in str(error)
+
+
+def test_un_zip_con_un_encabezado_que_no_coincide_sale_con_1(tmp_path):
+    texto = alterar_encabezado(SONORA.read_text(encoding="utf-8-sig"), ACTAS_ESPERADAS="1")
+    paquete = _zip(tmp_path / "son.zip", {"SON_GOB_2021.csv": texto.encode()})
+    lineas, error = _ejecutar(paquete)
+    assert error is not None and error.returncode == 1
+    assert "Encabezado: NO coincide con las filas" in lineas

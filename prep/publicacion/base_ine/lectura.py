@@ -23,6 +23,8 @@ import io
 import itertools
 import re
 import unicodedata
+import zipfile
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -321,6 +323,53 @@ def leer_base(ruta: Path) -> BaseResultados:
     """Read a results database file. Raise OSError if it cannot be read, ErrorFormato if it is
     not in the INE/OPL layout."""
     return leer_texto(decodificar(ruta.read_bytes()))
+
+
+# A member larger than this is refused before it is read: a national election's CSV is ≈ 30 MB,
+# and a ZIP can declare any size (a "zip bomb").
+MAXIMO_MIEMBRO = 1 << 30
+
+
+def bases_del_zip(ruta: Path) -> list[tuple[str, BaseResultados]]:
+    """Every results database in a ZIP as institutes publish them (one CSV per election, beside
+    the candidaturas CSV and a LEEME), by member name. Members that are not a results database
+    (no ACTAS_ESPERADAS in their first lines) are left out. Raise OSError if the file cannot be
+    read, ErrorFormato if it is not a ZIP, holds no results database or one is malformed."""
+    try:
+        paquete = zipfile.ZipFile(ruta)
+    except zipfile.BadZipFile:
+        raise ErrorFormato("no es un archivo ZIP válido") from None
+    bases = []
+    with paquete:
+        for info in sorted(paquete.infolist(), key=lambda i: i.filename):
+            if info.is_dir() or not info.filename.lower().endswith((".csv", ".txt")):
+                continue
+            if info.file_size > MAXIMO_MIEMBRO:
+                raise ErrorFormato(
+                    f"{info.filename}: declara {info.file_size:,} bytes; lo más es"
+                    f" {MAXIMO_MIEMBRO:,}"
+                )
+            try:
+                texto = decodificar(paquete.read(info))
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                raise ErrorFormato(f"{info.filename}: el ZIP está dañado ({exc})") from None
+            except ErrorFormato:
+                continue  # not text: not a database
+            if not es_base_de_resultados(texto):
+                continue
+            try:
+                bases.append((info.filename, leer_texto(texto)))
+            except ErrorFormato as exc:
+                raise ErrorFormato(f"{info.filename}: {exc}") from None
+    if not bases:
+        raise ErrorFormato("el ZIP no contiene ninguna base de resultados (un CSV con encabezado)")
+    return bases
+
+
+def es_base_de_resultados(texto: str) -> bool:
+    """True when the header names (ACTAS_ESPERADAS, …) appear where the layout puts them."""
+    lineas = texto.lstrip("\ufeff").splitlines()[: _LINEAS_ANTES_DEL_ENCABEZADO + 1]
+    return any("ACTAS_ESPERADAS" in linea.upper() for linea in lineas)
 
 
 def decodificar(contenido: bytes) -> str:

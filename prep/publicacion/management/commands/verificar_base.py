@@ -1,16 +1,19 @@
-"""`prep verificar-base ARCHIVO.csv`: check a results database (INE/OPL layout) with the rule
-engine. Exit code 0 when the header agrees with the rows, 1 when it does not, 2 when the file
-cannot be read or is not in the layout.
+"""`prep verificar-base ARCHIVO`: check a results database (INE/OPL layout) with the rule
+engine; ARCHIVO is its CSV, or a ZIP as institutes publish them (each results CSV inside is
+checked in turn). Exit code 0 when every header agrees with its rows, 1 when one does not, 2
+when the file cannot be read or is not in the layout.
 
-The last two lines are always `filas no verificables: K` and `filas en desacuerdo: N de M`."""
+The last two lines are always `filas no verificables: K` and `filas en desacuerdo: N de M` (with
+a ZIP, of all its databases)."""
 
+import zipfile
 from pathlib import Path
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from prep.orden import Orden
-from prep.publicacion.base_ine.lectura import ErrorFormato, leer_base, listado
+from prep.publicacion.base_ine.lectura import ErrorFormato, bases_del_zip, leer_base, listado
 from prep.publicacion.base_ine.verificacion import Diferencia, Verificacion, verificar
 from prep.reglas.acta import Registro
 
@@ -22,13 +25,17 @@ class Command(Orden):
         " CONTABILIZADA y OBSERVACIONES a partir de sus cifras. Nombra por su clave las filas que"
         " no se pueden verificar y las que no coinciden, y, si el encabezado no coincide, las que"
         " explican la diferencia. Las dos últimas líneas son «filas no verificables: K» y «filas"
-        " en desacuerdo: N de M». Sale con 0 si el encabezado coincide, 1 si no coincide y 2 si el"
-        " archivo no se puede leer o no tiene el formato."
+        " en desacuerdo: N de M». ARCHIVO es el CSV o el ZIP en que se publica; de un ZIP se"
+        " revisa cada base que trae, y las dos últimas líneas las suman. Sale con 0 si el"
+        " encabezado coincide, 1 si no coincide y 2 si el archivo no se puede leer o no tiene el"
+        " formato."
     )
     requiere_base = False  # works on a results file alone
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("archivo", type=Path, metavar="ARCHIVO", help=_("archivo CSV"))
+        parser.add_argument(
+            "archivo", type=Path, metavar="ARCHIVO", help=_("archivo CSV, o el ZIP publicado")
+        )
         parser.add_argument(
             "--max-diferencias",
             type=int,
@@ -41,8 +48,11 @@ class Command(Orden):
 
     def handle(self, *args, archivo: Path, max_diferencias: int, **opciones) -> None:
         try:
-            base = leer_base(archivo)
-            resultado = verificar(base)
+            if zipfile.is_zipfile(archivo):
+                leidas = [(archivo / nombre, base) for nombre, base in bases_del_zip(archivo)]
+            else:
+                leidas = [(archivo, leer_base(archivo))]
+            resultados = [(ruta, verificar(base)) for ruta, base in leidas]
         except OSError as exc:
             raise CommandError(
                 _("no se puede leer %(archivo)s: %(causa)s")
@@ -55,16 +65,34 @@ class Command(Orden):
                 % {"archivo": archivo, "causa": exc},
                 returncode=2,
             ) from exc
-        self._descripcion(archivo, resultado)
-        self._encabezado(resultado)
-        self._filas(resultado, max(max_diferencias, 0))
-        self._escribir(_("filas no verificables: %d") % len(resultado.filas_no_verificables))
+        for numero, (ruta, resultado) in enumerate(resultados):
+            if numero:
+                self._escribir()
+            self._descripcion(ruta, resultado)
+            self._encabezado(resultado)
+            self._filas(resultado, max(max_diferencias, 0))
+        if len(resultados) > 1:
+            self._escribir()
+            self._escribir(_("En las %d bases del ZIP:") % len(resultados))
+        todos = [r for _ruta, r in resultados]
+        self._escribir(
+            _("filas no verificables: %d") % sum(len(r.filas_no_verificables) for r in todos)
+        )
         self._escribir(
             _("filas en desacuerdo: %(n)d de %(m)d")
-            % {"n": len(resultado.filas_en_desacuerdo), "m": len(resultado.revisiones)}
+            % {
+                "n": sum(len(r.filas_en_desacuerdo) for r in todos),
+                "m": sum(len(r.revisiones) for r in todos),
+            }
         )
-        if not resultado.encabezado_coincide:
-            raise CommandError(_("el encabezado no coincide con las filas"), returncode=1)
+        discrepan = [str(ruta) for ruta, r in resultados if not r.encabezado_coincide]
+        if discrepan:
+            raise CommandError(
+                _("el encabezado no coincide con las filas")
+                if len(resultados) == 1
+                else _("el encabezado no coincide con las filas en %s") % ", ".join(discrepan),
+                returncode=1,
+            )
 
     def _escribir(self, texto: str = "") -> None:
         self.stdout.write(texto)
