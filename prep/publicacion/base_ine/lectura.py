@@ -330,16 +330,17 @@ def leer_base(ruta: Path) -> BaseResultados:
 MAXIMO_MIEMBRO = 1 << 30
 
 
-def bases_del_zip(ruta: Path) -> list[tuple[str, BaseResultados]]:
+def bases_del_zip(ruta: Path) -> Iterator[tuple[str, BaseResultados]]:
     """Every results database in a ZIP as institutes publish them (one CSV per election, beside
-    the candidaturas CSV and a LEEME), by member name. Members that are not a results database
-    (no ACTAS_ESPERADAS in their first lines) are left out. Raise OSError if the file cannot be
-    read, ErrorFormato if it is not a ZIP, holds no results database or one is malformed."""
+    the candidaturas CSV and a LEEME), by member name, one at a time (a national one takes
+    hundreds of MB in memory). Members that are not a results database (no ACTAS_ESPERADAS in
+    their first lines) are left out. Raise OSError if the file cannot be read, ErrorFormato if
+    it is not a ZIP, holds no results database or one is malformed."""
     try:
         paquete = zipfile.ZipFile(ruta)
     except zipfile.BadZipFile:
         raise ErrorFormato("no es un archivo ZIP válido") from None
-    bases = []
+    hubo = False
     with paquete:
         for info in sorted(paquete.infolist(), key=lambda i: i.filename):
             if info.is_dir() or not info.filename.lower().endswith((".csv", ".txt")):
@@ -358,12 +359,13 @@ def bases_del_zip(ruta: Path) -> list[tuple[str, BaseResultados]]:
             if not es_base_de_resultados(texto):
                 continue
             try:
-                bases.append((info.filename, leer_texto(texto)))
+                base = leer_texto(texto)
             except ErrorFormato as exc:
                 raise ErrorFormato(f"{info.filename}: {exc}") from None
-    if not bases:
+            hubo = True
+            yield info.filename, base
+    if not hubo:
         raise ErrorFormato("el ZIP no contiene ninguna base de resultados (un CSV con encabezado)")
-    return bases
 
 
 def es_base_de_resultados(texto: str) -> bool:

@@ -7,15 +7,53 @@ The last two lines are always `filas no verificables: K` and `filas en desacuerd
 a ZIP, of all its databases)."""
 
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from prep.orden import Orden
-from prep.publicacion.base_ine.lectura import ErrorFormato, bases_del_zip, leer_base, listado
+from prep.publicacion.base_ine.lectura import (
+    BaseResultados,
+    ErrorFormato,
+    bases_del_zip,
+    leer_base,
+    listado,
+)
 from prep.publicacion.base_ine.verificacion import Diferencia, Verificacion, verificar
 from prep.reglas.acta import Registro
+
+
+@dataclass(frozen=True, slots=True)
+class _Cuenta:
+    """What the summary lines need of one checked database."""
+
+    ruta: Path
+    no_verificables: int
+    desacuerdo: int
+    filas: int
+    coincide: bool
+
+    @classmethod
+    def de(cls, ruta: Path, resultado: Verificacion) -> "_Cuenta":
+        return cls(
+            ruta,
+            len(resultado.filas_no_verificables),
+            len(resultado.filas_en_desacuerdo),
+            len(resultado.revisiones),
+            resultado.encabezado_coincide,
+        )
+
+
+def _bases(archivo: Path) -> Iterator[tuple[Path, BaseResultados]]:
+    """The databases of ARCHIVO, read one at a time: its own, or each in the ZIP."""
+    if zipfile.is_zipfile(archivo):
+        for nombre, base in bases_del_zip(archivo):
+            yield archivo / nombre, base
+    else:
+        yield archivo, leer_base(archivo)
 
 
 class Command(Orden):
@@ -47,12 +85,17 @@ class Command(Orden):
         )
 
     def handle(self, *args, archivo: Path, max_diferencias: int, **opciones) -> None:
+        # One database at a time: a national one takes hundreds of MB; only its counts are kept.
+        revisadas: list[_Cuenta] = []
         try:
-            if zipfile.is_zipfile(archivo):
-                leidas = [(archivo / nombre, base) for nombre, base in bases_del_zip(archivo)]
-            else:
-                leidas = [(archivo, leer_base(archivo))]
-            resultados = [(ruta, verificar(base)) for ruta, base in leidas]
+            for ruta, base in _bases(archivo):
+                resultado = verificar(base)
+                if revisadas:
+                    self._escribir()
+                self._descripcion(ruta, resultado)
+                self._encabezado(resultado)
+                self._filas(resultado, max(max_diferencias, 0))
+                revisadas.append(_Cuenta.de(ruta, resultado))
         except OSError as exc:
             raise CommandError(
                 _("no se puede leer %(archivo)s: %(causa)s")
@@ -65,31 +108,19 @@ class Command(Orden):
                 % {"archivo": archivo, "causa": exc},
                 returncode=2,
             ) from exc
-        for numero, (ruta, resultado) in enumerate(resultados):
-            if numero:
-                self._escribir()
-            self._descripcion(ruta, resultado)
-            self._encabezado(resultado)
-            self._filas(resultado, max(max_diferencias, 0))
-        if len(resultados) > 1:
+        if len(revisadas) > 1:
             self._escribir()
-            self._escribir(_("En las %d bases del ZIP:") % len(resultados))
-        todos = [r for _ruta, r in resultados]
-        self._escribir(
-            _("filas no verificables: %d") % sum(len(r.filas_no_verificables) for r in todos)
-        )
+            self._escribir(_("En las %d bases del ZIP:") % len(revisadas))
+        self._escribir(_("filas no verificables: %d") % sum(c.no_verificables for c in revisadas))
         self._escribir(
             _("filas en desacuerdo: %(n)d de %(m)d")
-            % {
-                "n": sum(len(r.filas_en_desacuerdo) for r in todos),
-                "m": sum(len(r.revisiones) for r in todos),
-            }
+            % {"n": sum(c.desacuerdo for c in revisadas), "m": sum(c.filas for c in revisadas)}
         )
-        discrepan = [str(ruta) for ruta, r in resultados if not r.encabezado_coincide]
+        discrepan = [str(c.ruta) for c in revisadas if not c.coincide]
         if discrepan:
             raise CommandError(
                 _("el encabezado no coincide con las filas")
-                if len(resultados) == 1
+                if len(revisadas) == 1
                 else _("el encabezado no coincide con las filas en %s") % ", ".join(discrepan),
                 returncode=1,
             )
