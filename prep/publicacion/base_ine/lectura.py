@@ -364,6 +364,7 @@ def bases_del_zip(ruta: Path) -> Iterator[tuple[str, BaseResultados]]:
                 raise ErrorFormato(f"{info.filename}: {exc}") from None
             hubo = True
             yield info.filename, base
+            del base, texto  # released before the next member is read
     if not hubo:
         raise ErrorFormato("el ZIP no contiene ninguna base de resultados (un CSV con encabezado)")
 

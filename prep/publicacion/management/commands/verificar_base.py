@@ -52,6 +52,7 @@ def _bases(archivo: Path) -> Iterator[tuple[Path, BaseResultados]]:
     if zipfile.is_zipfile(archivo):
         for nombre, base in bases_del_zip(archivo):
             yield archivo / nombre, base
+            del base  # each frame that held one lets it go before the next is read
     else:
         yield archivo, leer_base(archivo)
 
@@ -96,6 +97,7 @@ class Command(Orden):
                 self._encabezado(resultado)
                 self._filas(resultado, max(max_diferencias, 0))
                 revisadas.append(_Cuenta.de(ruta, resultado))
+                del base, resultado  # before the next one is read, not after
         except OSError as exc:
             raise CommandError(
                 _("no se puede leer %(archivo)s: %(causa)s")
