@@ -58,6 +58,10 @@ class Orden(BaseCommand):
     whose sub-orders differ overrides `necesita_base`."""
 
     requiere_base = True
+    # Django's system checks import the whole URLconf and API (≈ 0.4 s, half of a short order's
+    # time). They run where a misconfiguration must stop the start: `prep servir`, `prep
+    # instalar` and `prep django check`.
+    requires_system_checks: list[str] | str = []
     # An order that must run even with the database away or not yet migrated (the server: it
     # answers "not ready" until the database is) still names its software in the bitácora when
     # it can, and says so in one line when it cannot.
@@ -76,8 +80,8 @@ class Orden(BaseCommand):
         )
         for opciones, argumentos in _OCULTAS:
             parser.add_argument(*opciones, help=SUPPRESS, **argumentos)
-        if self.requires_system_checks:
-            parser.add_argument("--skip-checks", action="store_true", help=SUPPRESS)
+        # Accepted by every order, as Django's were; a no-op where there are no checks.
+        parser.add_argument("--skip-checks", action="store_true", help=SUPPRESS)
         self.add_arguments(parser)
         return parser
 

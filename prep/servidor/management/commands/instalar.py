@@ -54,6 +54,7 @@ class Command(Orden):
         f" variable {VARIABLE_CONTRASENA}), o --sin-administrador, y --no-interactivo."
     )
     requiere_base = False  # it is what makes the database ready
+    requires_system_checks = "__all__"  # the first run on a machine: say what is misconfigured
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(

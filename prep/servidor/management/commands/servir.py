@@ -25,6 +25,7 @@ class Command(Orden):
 
     # It starts even with the database away: /salud/listo says "not ready" until it answers.
     requiere_base = False
+    requires_system_checks = "__all__"  # a misconfigured server must not start
     anota_si_puede = True
 
     def add_arguments(self, parser):
