@@ -7,7 +7,7 @@ from datetime import datetime
 import segno
 from django import forms
 from django.contrib import messages
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from prep.cuentas import emparejamiento, invitacion
 from prep.cuentas.identidad import Actor
 from prep.cuentas.models import Centro, Dispositivo, Emparejamiento
 from prep.cuentas.permisos import Permiso
+from prep.digitalizacion.models import Imagen
 from prep.errores import ErrorDeDominio
 from prep.web.paginas import requiere_permiso
 
@@ -55,20 +56,59 @@ class FormularioEmparejamiento(forms.Form):
         return self.actor.centro or self.cleaned_data["centro"]
 
 
-def _dispositivos(actor: Actor) -> QuerySet[Dispositivo]:
+def _dispositivos(actor: Actor, centro: Centro | None = None) -> QuerySet[Dispositivo]:
+    """The devices the actor manages: their centro's, or for an administrador every centro's
+    (`centro`: only that one's)."""
     consulta = Dispositivo.objects.select_related("centro").annotate(fotos=Count("imagenes"))
-    if actor.centro is not None:
-        consulta = consulta.filter(centro=actor.centro)
+    centro = actor.centro or centro
+    if centro is not None:
+        consulta = consulta.filter(centro=centro)
     return consulta.order_by("revocado", "centro__clave", "nombre")
 
 
-def _vigentes(actor: Actor) -> QuerySet[Emparejamiento]:
+def _por_centro() -> list[dict]:
+    """For an administrador with no centro chosen: a row per centro with devices (a national
+    night has thousands of phones, too many for one table), with its counts and last contact."""
+    filas = (
+        Dispositivo.objects.values("centro__clave", "centro__nombre")
+        .annotate(
+            telefonos=Count("pk", filter=Q(tipo=Dispositivo.Tipo.TELEFONO, revocado__isnull=True)),
+            escaneres=Count("pk", filter=Q(tipo=Dispositivo.Tipo.ESCANER, revocado__isnull=True)),
+            bajas=Count("pk", filter=Q(revocado__isnull=False)),
+            ultima=Max("ultima_vez"),
+        )
+        .order_by("centro__clave")
+    )
+    # Images are counted apart: joined to the devices they would multiply the other counts.
+    fotos = dict(
+        Imagen.objects.filter(dispositivo__isnull=False)
+        .values("dispositivo__centro__clave")
+        .annotate(n=Count("pk"))
+        .values_list("dispositivo__centro__clave", "n")
+    )
+    return [{**f, "fotos": fotos.get(f["centro__clave"], 0)} for f in filas]
+
+
+def _vigentes(actor: Actor, centro: Centro | None = None) -> QuerySet[Emparejamiento]:
     consulta = Emparejamiento.objects.select_related("centro").filter(
         usado__isnull=True, vence__gt=timezone.now()
     )
-    if actor.centro is not None:
-        consulta = consulta.filter(centro=actor.centro)
+    centro = actor.centro or centro
+    if centro is not None:
+        consulta = consulta.filter(centro=centro)
     return consulta.order_by("vence")
+
+
+def _centro_pedido(request: HttpRequest) -> tuple[Centro | None, str]:
+    """The centro an administrador asked to see (`?centro=CLAVE`; None for all) and, when it
+    does not exist, why it is not shown."""
+    clave = request.GET.get("centro", "").strip()
+    if request.actor.centro is not None or not clave:
+        return None, ""
+    centro = Centro.objects.filter(clave=clave).first()
+    if centro is None:
+        return None, _("No existe el centro «%(c)s»; estos son todos.") % {"c": clave[:40]}
+    return centro, ""
 
 
 def _qr(texto: str) -> str:
@@ -82,15 +122,23 @@ def _pagina(
     nuevo: dict | None = None,
     estado: int = 200,
 ) -> HttpResponse:
+    actor = request.actor
+    centro, error = _centro_pedido(request)
+    resumen = actor.centro is None and centro is None
     contexto = {
         "formulario": formulario,
-        "dispositivos": _dispositivos(request.actor),
-        "vigentes": _vigentes(request.actor),
+        "dispositivos": None if resumen else _dispositivos(actor, centro),
+        "por_centro": _por_centro() if resumen else None,
+        "centro": centro,
+        "error_centro": error,
+        "vigentes": _vigentes(actor, centro),
         "nuevo": nuevo,
         "app": request.build_absolute_uri(reverse("casilla:app")),
-        "actor": request.actor,
+        "actor": actor,
     }
-    return render(request, "casilla/dispositivos.html", contexto, status=estado)
+    return render(
+        request, "casilla/dispositivos.html", contexto, status=404 if error else estado
+    )
 
 
 def _minutos(vence: datetime) -> int:
@@ -102,7 +150,9 @@ def _minutos(vence: datetime) -> int:
 def dispositivos(request: HttpRequest) -> HttpResponse:
     """The centro's phones; POST issues a pairing code and shows its QR code once."""
     if request.method == "GET":
-        return _pagina(request, FormularioEmparejamiento(request.actor))
+        centro, _error = _centro_pedido(request)
+        inicial = {"centro": centro.clave} if centro is not None else None
+        return _pagina(request, FormularioEmparejamiento(request.actor, initial=inicial))
     formulario = FormularioEmparejamiento(request.actor, request.POST)
     if not formulario.is_valid():
         return _pagina(request, formulario, estado=422)

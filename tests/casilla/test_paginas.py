@@ -5,9 +5,12 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from prep.actas.models import Acta
 from prep.bitacora.models import Entrada
 from prep.cuentas.models import Dispositivo, Emparejamiento, Rol
+from prep.digitalizacion.models import Imagen
 from tests.casilla.ayudas import emparejar
 from tests.cuentas.ayudas import persona
 from tests.fabricas import CentroFactory, dispositivo
@@ -95,3 +98,76 @@ def test_no_se_da_de_baja_un_dispositivo_de_otro_centro(centro):
     assert coordinador.post(f"/dispositivos/{ajeno.pk}/baja/").status_code == 404
     ajeno.refresh_from_db()
     assert ajeno.revocado is None and not Dispositivo.objects.filter(revocado__isnull=False)
+
+
+def _imagenes(telefono: Dispositivo, n: int) -> None:
+    for i in range(n):
+        Imagen.objects.create(
+            sha256=f"{telefono.pk:08d}{i:056d}", tamano=1, tipo=Imagen.Tipo.JPEG, ancho=1, alto=1,
+            origen=Acta.Origen.CASILLA, digitalizacion=Acta.Digitalizacion.MOVIL,
+            estado=Imagen.Estado.PENDIENTE, centro=telefono.centro, subida_por="x",
+            dispositivo=telefono,
+        )  # fmt: skip
+
+
+def _filas(html: str, tabla: str) -> list[list[str]]:
+    """The text of each body row's cells of the table with that class."""
+    cuerpo = html.split(f'class="datos dispositivos {tabla}"')[1].split("</tbody>")[0]
+    return [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", c).split())
+            for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", f, re.S)
+        ]
+        for f in re.findall(r"<tr>(.*?)</tr>", cuerpo.split("<tbody>")[1], re.S)
+    ]
+
+
+def test_el_administrador_ve_un_renglon_por_centro_y_entra_a_cada_uno(
+    centro, django_assert_max_num_queries
+):
+    """Thousands of phones on a national night: the administrador's page counts them per centro
+    in a fixed number of queries, and lists a centro's devices when asked."""
+    otro = CentroFactory(clave="CATD09", nombre="Centro nueve")
+    activos = [dispositivo(centro)[0] for _ in range(3)]
+    _imagenes(activos[0], 4)
+    dispositivo(centro, Dispositivo.Tipo.ESCANER)
+    dado_de_baja, _ = dispositivo(otro)
+    _imagenes(dado_de_baja, 2)
+    Dispositivo.objects.filter(pk=dado_de_baja.pk).update(revocado=timezone.now())
+    administrador = _navegador(Rol.ADMINISTRADOR, None)
+    with django_assert_max_num_queries(12):
+        pagina = administrador.get(URL)
+    assert pagina.status_code == 200
+    filas = _filas(pagina.text, "por-centro")
+    assert [f[:5] for f in filas] == [
+        [f"{centro.clave} {centro.nombre}", "3", "1", "0", "4"],
+        ["CATD09 Centro nueve", "0", "0", "1", "2"],
+    ]
+    assert 'href="?centro=CATD09"' in pagina.text
+    assert activos[0].nombre not in pagina.text  # no device table until a centro is chosen
+    for n in range(20):  # more centros and devices: the same number of queries
+        dispositivo(CentroFactory(clave=f"CATD{n + 20:02d}"))
+    with django_assert_max_num_queries(12):
+        assert administrador.get(URL).status_code == 200
+
+    uno = administrador.get(URL, {"centro": "CATD09"})
+    assert uno.status_code == 200
+    assert dado_de_baja.nombre in uno.text and activos[0].nombre not in uno.text
+    assert "Teléfonos de PREP Casilla · CATD09" in uno.text and "Todos los centros" in uno.text
+    assert '<option value="CATD09" selected>' in uno.text  # the next phone, of that centro
+
+    ninguno = administrador.get(URL, {"centro": "CATD99"})
+    assert ninguno.status_code == 404
+    assert "No existe el centro «CATD99»; estos son todos." in ninguno.text
+    assert ["CATD09 Centro nueve", "0", "0", "1", "2"] in [
+        f[:5] for f in _filas(ninguno.text, "por-centro")
+    ]
+
+
+def test_el_coordinador_no_ve_otro_centro_aunque_lo_pida(centro):
+    otro = CentroFactory(clave="CATD09")
+    ajeno, _ = dispositivo(otro)
+    propio, _ = dispositivo(centro)
+    pagina = _navegador(Rol.COORDINADOR, centro).get(URL, {"centro": "CATD09"})
+    assert pagina.status_code == 200
+    assert propio.nombre in pagina.text and ajeno.nombre not in pagina.text

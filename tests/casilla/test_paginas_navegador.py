@@ -11,7 +11,7 @@ from prep.cuentas.identidad import actor_de_usuario
 from prep.cuentas.models import Rol
 from tests.captura.navegador import foto
 from tests.cuentas.ayudas import persona
-from tests.fabricas import dispositivo
+from tests.fabricas import CentroFactory, dispositivo
 
 # The browser shows what the server renders: the database engine only prepares it.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.un_motor]
@@ -37,3 +37,22 @@ def test_el_qr_de_la_pantalla_se_lee_y_lleva_al_enlace(abrir, centro):
     foto(pagina, "casilla-baja-telefono")
     pagina.get_by_role("button", name="Sí, dar de baja").click()
     assert "quedó dado de baja" in pagina.locator(".mensajes").inner_text()
+
+
+def test_el_administrador_va_de_los_centros_a_los_telefonos_de_uno(abrir, centro):
+    for clave in ("CATD02", "CATD03"):
+        otro = CentroFactory(clave=clave)
+        for _ in range(3):
+            dispositivo(otro)
+    dispositivo(centro)
+    administrador = actor_de_usuario(persona(Rol.ADMINISTRADOR, None, "admin"))
+    pagina = abrir(administrador, "/dispositivos/")
+    for vista, tamano in (("escritorio", (1366, 900)), ("telefono", (390, 844))):
+        pagina.set_viewport_size({"width": tamano[0], "height": tamano[1]})
+        foto(pagina, f"casilla-dispositivos-centros-{vista}")
+        assert pagina.evaluate("document.scrollingElement.scrollWidth <= innerWidth")
+    pagina.get_by_role("link", name="CATD02").click()
+    pagina.get_by_role("heading", name="Teléfonos de PREP Casilla · CATD02").wait_for()
+    assert pagina.locator("table.dispositivos tbody tr").count() == 3
+    assert pagina.get_by_label("Centro").input_value() == "CATD02"
+    foto(pagina, "casilla-dispositivos-un-centro-telefono")
