@@ -136,9 +136,7 @@ def _pagina(
         "app": request.build_absolute_uri(reverse("casilla:app")),
         "actor": actor,
     }
-    return render(
-        request, "casilla/dispositivos.html", contexto, status=404 if error else estado
-    )
+    return render(request, "casilla/dispositivos.html", contexto, status=404 if error else estado)
 
 
 def _minutos(vence: datetime) -> int:
