@@ -355,8 +355,8 @@ class TestErrores:
             leer_texto(texto)
 
     def test_falta_una_columna_requerida(self):
-        columnas = [c for c in COLUMNAS if c != "CONTABILIZADA"]
-        with pytest.raises(ErrorFormato, match="faltan las columnas CONTABILIZADA"):
+        columnas = [c for c in COLUMNAS if c != "OBSERVACIONES"]
+        with pytest.raises(ErrorFormato, match="faltan las columnas OBSERVACIONES"):
             leer_texto(base_csv([fila()], columnas=columnas))
 
     def test_no_hay_columnas_de_voto(self):

@@ -1,5 +1,7 @@
 """Checking a results database with the rule engine: real files, altered copies, row rules."""
 
+import csv
+import io
 from dataclasses import replace
 from pathlib import Path
 
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 
 from prep.publicacion.base_ine.lectura import leer_base, leer_texto
 from prep.publicacion.base_ine.verificacion import (
+    EXCEDE_SIN_REPRESENTANTES,
     ILEGIBLE_NO_VISIBLE,
     ILEGIBLES_COMO_NUMERO,
     RETENIDAS,
@@ -18,6 +21,7 @@ from prep.publicacion.base_ine.verificacion import (
 )
 from prep.reglas.acta import Acta
 from prep.reglas.configuracion import ConfiguracionReglas, Inconsistencias
+from prep.reglas.evaluacion import total_votos_calculado
 from tests.publicacion.fabricas import (
     CAMPECHE,
     REALES,
@@ -379,3 +383,44 @@ def test_participacion_sin_las_casillas_sin_seccion_se_detecta_y_se_dice():
     resultado = _verificar_texto(otra)
     (diferencia,) = resultado.diferencias_encabezado
     assert diferencia.esperado == "33.2352 o 30.8333"
+
+
+def _sin_columnas(texto: str, *quitar: str) -> str:
+    """The file's text without those row columns (a layout that does not publish them)."""
+    lineas = list(csv.reader(io.StringIO(texto)))
+    nombres = next(i for i, f in enumerate(lineas) if "CLAVE_ACTA" in f)
+    fuera = {lineas[nombres].index(c) for c in quitar}
+    salida = io.StringIO()
+    escritor = csv.writer(salida, lineterminator="\n")
+    for numero, celdas in enumerate(lineas):
+        escritor.writerow(
+            [c for i, c in enumerate(celdas) if i not in fuera] if numero >= nombres else celdas
+        )
+    return salida.getvalue()
+
+
+@pytest.mark.parametrize("ruta", [SONORA, GOB_FINAL], ids=_id)
+def test_sin_contabilizada_ni_representantes_se_verifica_lo_que_se_puede(ruta):
+    """A layout without CONTABILIZADA (deduced from OBSERVACIONES and the figures) and without
+    REPRESENTANTES_PP_CI (R5 cannot be told where the votes pass the lista nominal): the header
+    still follows from the rows, and nothing is agreed to by assuming what the file lacks."""
+    completo = verificar(leer_base(ruta))
+    texto = _sin_columnas(_texto(ruta), "CONTABILIZADA", "REPRESENTANTES_PP_CI")
+    resultado = _verificar_texto(texto)
+    assert resultado.encabezado_coincide, resultado.diferencias_encabezado
+    assert len(resultado.revisiones) == len(completo.revisiones)
+    assert not any(d.campo == "CONTABILIZADA" for r in resultado.revisiones for d in r.diferencias)
+    assert len(resultado.filas_en_desacuerdo) <= len(completo.filas_en_desacuerdo)
+    assert any("no publica CONTABILIZADA" in n for n in resultado.notas)
+    assert any("no publica REPRESENTANTES_PP_CI" in n for n in resultado.notas)
+    dudosas = [r for r in resultado.revisiones if r.no_verificable == EXCEDE_SIN_REPRESENTANTES]
+    for revision in dudosas:
+        acta = revision.fila.acta
+        assert (total_votos_calculado(acta) or 0) > acta.lista_nominal
+    # Every row the complete file lets check and that cannot pass its lista nominal is checked
+    # the same.
+    antes = {r.fila.linea: r for r in completo.revisiones}
+    for revision in resultado.revisiones:
+        if revision.no_verificable is None and antes[revision.fila.linea].no_verificable is None:
+            campos = {d.campo for d in antes[revision.fila.linea].diferencias} - {"CONTABILIZADA"}
+            assert {d.campo for d in revision.diferencias} <= campos

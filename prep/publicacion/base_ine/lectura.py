@@ -49,9 +49,16 @@ COLUMNAS_REQUERIDAS = (
     "TIPO_CASILLA",
     "TOTAL_VOTOS_CALCULADO",
     "LISTA_NOMINAL",
-    "REPRESENTANTES_PP_CI",
     "OBSERVACIONES",
-    "CONTABILIZADA",
+)
+# Columns some layouts lack, and what the checker does without them (docs/reglas.md).
+SIN_CONTABILIZADA = (
+    "el archivo no publica CONTABILIZADA: el estado de cada acta se deduce de OBSERVACIONES y de"
+    " sus cifras, y no se compara fila por fila"
+)
+SIN_REPRESENTANTES = (
+    "el archivo no publica REPRESENTANTES_PP_CI: las actas cuyo total pasa de su lista nominal"
+    " quedan no verificables (R5)"
 )
 COLUMNAS_FECHA = ("FECHA_HORA_ACOPIO", "FECHA_HORA_CAPTURA", "FECHA_HORA_VERIFICACION")
 
@@ -117,6 +124,10 @@ class Anotacion(StrEnum):
     TODOS_ILEGIBLES = "Todos los campos ilegibles o sin dato"
     SIN_ACTA = "Sin Acta"
     FUERA_CATALOGO = "Fuera de catálogo"
+
+
+# R4, R5: the observaciones that make an acta no contabilizada.
+NO_CONTABILIZAN = frozenset({Anotacion.EXCEDE_LISTA_NOMINAL, Anotacion.TODOS_ILEGIBLES})
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,7 +433,12 @@ def leer_texto(texto: str) -> BaseResultados:
         demarcacion=demarcacion,
         contendientes=contendientes,
         avisos=avisos,
-        notas=(*notas_bloque, *identidades.notas),
+        notas=(
+            *notas_bloque,
+            *((SIN_CONTABILIZADA,) if "CONTABILIZADA" not in columnas else ()),
+            *((SIN_REPRESENTANTES,) if "REPRESENTANTES_PP_CI" not in columnas else ()),
+            *identidades.notas,
+        ),
         repetidas=tuple(por_linea[n] for n in identidades.repetidas),
     )
 
@@ -638,7 +654,7 @@ class _Leido:
             votos=votos,
             tipo_casilla="" if normalizar(tipo_casilla) in _SIN_VALOR else tipo_casilla,
             lista_nominal=leer_entero(celdas["LISTA_NOMINAL"]) or 0,
-            representantes_pp_ci=leer_entero(celdas["REPRESENTANTES_PP_CI"]) or 0,
+            representantes_pp_ci=leer_entero(celdas.get("REPRESENTANTES_PP_CI", "")) or 0,
             rep_votaron=leer_cifra(celdas.get("TOTAL_REP_PARTIDO_CI_VOTARON", "")),
             causa_sin_acta=self.causa,
             ubicacion=self.ubicacion,
@@ -663,6 +679,8 @@ def _renglon(
     anotaciones, causa, problema = _observaciones(limpias["OBSERVACIONES"])
     try:
         votos = tuple(leer_voto(limpias[c]) for c in columnas_voto)
+        if "CONTABILIZADA" not in limpias:
+            limpias["CONTABILIZADA"] = _contabilizada_deducida(anotaciones, votos)
         fechas = {c: _fecha_o_nada(limpias[c]) for c in COLUMNAS_FECHA if c in limpias}
         registro = _registro(anotaciones, limpias["CONTABILIZADA"])
         # Figures the acta needs: an unreadable one is a malformed file, not a recoverable row.
@@ -838,6 +856,20 @@ def _y(elementos: Iterable[str]) -> str:
 
 def _o_na(valor: int | None) -> str:
     return "N/A" if valor is None else str(valor)
+
+
+def _contabilizada_deducida(
+    anotaciones: frozenset[Anotacion], votos: Sequence[Cifra | None]
+) -> str:
+    """The CONTABILIZADA a file without that column implies (R4–R7): 2 fuera de catálogo, 0 Sin
+    Acta or an observación that makes it no contabilizada, `-` with no figure yet, else 1."""
+    if Anotacion.FUERA_CATALOGO in anotaciones:
+        return "2"
+    if Anotacion.SIN_ACTA in anotaciones or anotaciones & NO_CONTABILIZAN:
+        return "0"
+    if all(v is None or v is Lectura.NO_APLICA for v in votos):
+        return "-"
+    return "1"
 
 
 def _registro(anotaciones: frozenset[Anotacion], contabilizada: str) -> Registro:

@@ -29,6 +29,7 @@ from typing import TypeVar
 
 from prep.publicacion.base_ine.columnas import ENCABEZADO
 from prep.publicacion.base_ine.lectura import (
+    NO_CONTABILIZAN,
     Anotacion,
     BaseResultados,
     ErrorFormato,
@@ -64,8 +65,6 @@ PORCENTAJES = tuple(c for c in ENCABEZADO if c.startswith("PORCENTAJE_"))
 _K = TypeVar("_K")
 _V = TypeVar("_V")
 
-# R4 and R5: the observaciones that make an acta no contabilizada.
-_GRAVES = frozenset({Anotacion.EXCEDE_LISTA_NOMINAL, Anotacion.TODOS_ILEGIBLES})
 _ILEGIBLES = frozenset({Anotacion.ILEGIBLE, Anotacion.SIN_DATO, Anotacion.ILEGIBLE_O_SIN_DATO})
 _ANOTACION = {
     Observacion.EXCEDE_LISTA_NOMINAL: Anotacion.EXCEDE_LISTA_NOMINAL,
@@ -89,6 +88,10 @@ ILEGIBLE_NO_VISIBLE = (
 )
 NO_RECONOCIDA = (
     "OBSERVACIONES no reconocida: no se sabe qué regla aplicó el instituto (ver los avisos)"
+)
+EXCEDE_SIN_REPRESENTANTES = (
+    "R5 no verificable: su total pasa de la lista nominal y el archivo no publica"
+    " REPRESENTANTES_PP_CI, que se le suman"
 )
 SIN_ACTA_EN_CELDAS = (
     "celdas 'SIN ACTA' en una fila que no se publica como Sin Acta: no se sabe qué cifras tiene"
@@ -129,6 +132,9 @@ class Convenciones:
     # has none contabilizada, or both readings give the published figure.
     participacion_sin_seccion: bool | None = None
     hay_sin_seccion: bool = False  # some contabilizada row is of a casilla without sección
+    # Columns some layouts lack (lectura.SIN_CONTABILIZADA, SIN_REPRESENTANTES).
+    publica_contabilizada: bool = True
+    publica_representantes: bool = True
 
     def descripcion(self) -> list[str]:
         """One Spanish line per convention."""
@@ -139,8 +145,12 @@ class Convenciones:
             "celdas de votos: el archivo escribe 'Ilegible' / 'Sin dato'"
             if self.escribe_ilegibles
             else "celdas de votos: el archivo nunca escribe 'Ilegible' ni 'Sin dato'",
-            "fuera de catálogo con CONTABILIZADA "
-            + (" / ".join(f"'{v}'" for v in self.fuera_catalogo) or "(no hay filas)"),
+            (
+                "fuera de catálogo con CONTABILIZADA "
+                + (" / ".join(f"'{v}'" for v in self.fuera_catalogo) or "(no hay filas)")
+                if self.publica_contabilizada
+                else "fuera de catálogo: el archivo no publica CONTABILIZADA"
+            ),
             f"{self.actas_no_listadas} actas esperadas no listadas en el archivo"
             if self.actas_no_listadas
             else "el archivo lista todas las actas esperadas",
@@ -279,6 +289,8 @@ def verificar(base: BaseResultados) -> Verificacion:
         contendientes=_descripcion_contendientes(base),
         participacion_sin_seccion=sin_seccion,
         hay_sin_seccion=_hay_sin_seccion(totales),
+        publica_contabilizada="CONTABILIZADA" in base.columnas,
+        publica_representantes="REPRESENTANTES_PP_CI" in base.columnas,
     )
     diferencias = _comparar(publicado, _recalculado(totales, convenciones))
     explicacion: tuple[str, ...] = ()
@@ -372,8 +384,8 @@ def evaluacion_publicada(fila: Fila, config: ConfiguracionReglas) -> Evaluacion:
 def con_inconsistencia(anotaciones: frozenset[Anotacion], variante: Inconsistencias) -> bool:
     """Whether PORCENTAJE_ACTAS_INCONSISTENCIAS counts an acta with these observaciones."""
     if variante is Inconsistencias.TODAS:
-        return bool(anotaciones & (_GRAVES | _ILEGIBLES))
-    return bool(anotaciones & _GRAVES)
+        return bool(anotaciones & (NO_CONTABILIZAN | _ILEGIBLES))
+    return bool(anotaciones & NO_CONTABILIZAN)
 
 
 def totales_publicados(base: BaseResultados, config: ConfiguracionReglas) -> Totales:
@@ -881,6 +893,18 @@ def revisar_fila(
     fila: Fila, convenciones: Convenciones, columnas_voto: Sequence[str]
 ) -> RevisionFila:
     """Recompute the row's computed columns from its figures and lista nominal (R4–R9)."""
+    revision = _revisar_fila(fila, convenciones, columnas_voto)
+    if convenciones.publica_contabilizada:
+        return revision
+    # The status was deduced from the row itself: nothing published to compare it with.
+    return replace(
+        revision, diferencias=tuple(d for d in revision.diferencias if d.campo != "CONTABILIZADA")
+    )
+
+
+def _revisar_fila(
+    fila: Fila, convenciones: Convenciones, columnas_voto: Sequence[str]
+) -> RevisionFila:
     registro = fila.acta.registro
     if registro is Registro.PENDIENTE:
         return RevisionFila(fila)
@@ -900,6 +924,11 @@ def revisar_fila(
     if cifras_retenidas(fila):
         # R4/R5 as published still mean no contabilizada.
         return RevisionFila(fila, tuple(_no_contabilizada(fila)), RETENIDAS)
+    if not convenciones.publica_representantes and _podria_exceder(acta):
+        # R5 adds the representantes to the lista nominal: without them it cannot be told.
+        return RevisionFila(
+            fila, tuple(_total_si_hay_cifras(fila, acta)), EXCEDE_SIN_REPRESENTANTES
+        )
     evaluacion = evaluar(acta, convenciones.config)
     contabilizacion = evaluacion.contabilizacion.value
     diferencias = [
@@ -910,6 +939,15 @@ def revisar_fila(
     if diferencia is not None:
         diferencias.append(diferencia)
     return RevisionFila(fila, tuple(diferencias), motivo)
+
+
+def _podria_exceder(acta: Acta) -> bool:
+    """Whether R5 may apply: the acta's votes pass its lista nominal (casillas especiales have
+    none, and R5 does not apply to them)."""
+    return (
+        acta.tipo_casilla != TipoCasilla.ESPECIAL
+        and (total_votos_calculado(acta) or 0) > acta.lista_nominal
+    )
 
 
 def acta_aplicable(fila: Fila, columnas_voto: Sequence[str], escribe_ilegibles: bool) -> Acta:
@@ -944,7 +982,7 @@ def no_aplica(celda: str, *, vacia_no_aplica: bool) -> bool:
 def cifras_retenidas(fila: Fila) -> bool:
     """True when the row is published as R4/R5 but shows no figure to check it by: every vote
     cell and TOTAL_VOTOS_CALCULADO 0 or empty (Campeche 2021)."""
-    if not fila.anotaciones & _GRAVES:
+    if not fila.anotaciones & NO_CONTABILIZAN:
         return False
     total = _cifra(fila, "TOTAL_VOTOS_CALCULADO")
     return total in (None, 0) and all(v in (None, 0) or v is Lectura.NO_APLICA for v in fila.votos)
@@ -1016,10 +1054,10 @@ def _observaciones(
         ilegibles_ok = True
     elif not publicadas_il:
         # OPL files publish one label per acta: the R4/R5 one wins over Ilegible / Sin dato.
-        ilegibles_ok = len(publicadas) == 1 and publicadas <= _GRAVES
+        ilegibles_ok = len(publicadas) == 1 and publicadas <= NO_CONTABILIZAN
     else:
         ilegibles_ok = publicadas_il == calculadas_il
-    if ilegibles_ok and calculadas & _GRAVES == publicadas & _GRAVES:
+    if ilegibles_ok and calculadas & NO_CONTABILIZAN == publicadas & NO_CONTABILIZAN:
         return None, motivo
     publicado = fila.celdas["OBSERVACIONES"] or "(vacía)"
     return Diferencia("OBSERVACIONES", publicado, evaluacion.texto_observaciones), motivo
