@@ -56,14 +56,16 @@ class FormularioEmparejamiento(forms.Form):
         return self.actor.centro or self.cleaned_data["centro"]
 
 
-def _dispositivos(actor: Actor, centro: Centro | None = None) -> QuerySet[Dispositivo]:
-    """The devices the actor manages: their centro's, or for an administrador every centro's
+def _del_alcance(consulta: QuerySet, actor: Actor, centro: Centro | None) -> QuerySet:
+    """What the actor manages: their centro's, or for an administrador every centro's
     (`centro`: only that one's)."""
-    consulta = Dispositivo.objects.select_related("centro").annotate(fotos=Count("imagenes"))
     centro = actor.centro or centro
-    if centro is not None:
-        consulta = consulta.filter(centro=centro)
-    return consulta.order_by("revocado", "centro__clave", "nombre")
+    return consulta if centro is None else consulta.filter(centro=centro)
+
+
+def _dispositivos(actor: Actor, centro: Centro | None = None) -> QuerySet[Dispositivo]:
+    consulta = Dispositivo.objects.select_related("centro").annotate(fotos=Count("imagenes"))
+    return _del_alcance(consulta, actor, centro).order_by("revocado", "centro__clave", "nombre")
 
 
 def _por_centro() -> list[dict]:
@@ -89,14 +91,11 @@ def _por_centro() -> list[dict]:
     return [{**f, "fotos": fotos.get(f["centro__clave"], 0)} for f in filas]
 
 
-def _vigentes(actor: Actor, centro: Centro | None = None) -> QuerySet[Emparejamiento]:
+def _vigentes(actor: Actor, centro: Centro | None) -> QuerySet[Emparejamiento]:
     consulta = Emparejamiento.objects.select_related("centro").filter(
         usado__isnull=True, vence__gt=timezone.now()
     )
-    centro = actor.centro or centro
-    if centro is not None:
-        consulta = consulta.filter(centro=centro)
-    return consulta.order_by("vence")
+    return _del_alcance(consulta, actor, centro).order_by("vence")
 
 
 def _centro_pedido(request: HttpRequest) -> tuple[Centro | None, str]:
@@ -118,12 +117,16 @@ def _qr(texto: str) -> str:
 
 def _pagina(
     request: HttpRequest,
-    formulario: FormularioEmparejamiento,
+    formulario: FormularioEmparejamiento | None = None,
     nuevo: dict | None = None,
     estado: int = 200,
 ) -> HttpResponse:
+    """The page; without `formulario`, an empty one with the centro asked for already chosen."""
     actor = request.actor
     centro, error = _centro_pedido(request)
+    if formulario is None:
+        inicial = {"centro": centro.clave} if centro is not None else None
+        formulario = FormularioEmparejamiento(actor, initial=inicial)
     resumen = actor.centro is None and centro is None
     contexto = {
         "formulario": formulario,
@@ -148,9 +151,7 @@ def _minutos(vence: datetime) -> int:
 def dispositivos(request: HttpRequest) -> HttpResponse:
     """The centro's phones; POST issues a pairing code and shows its QR code once."""
     if request.method == "GET":
-        centro, _error = _centro_pedido(request)
-        inicial = {"centro": centro.clave} if centro is not None else None
-        return _pagina(request, FormularioEmparejamiento(request.actor, initial=inicial))
+        return _pagina(request)
     formulario = FormularioEmparejamiento(request.actor, request.POST)
     if not formulario.is_valid():
         return _pagina(request, formulario, estado=422)

@@ -1,9 +1,6 @@
 """HTTPS and the client's address behind the institute's reverse proxy, and without one."""
 
 import ipaddress
-import os
-import subprocess
-import sys
 
 import pytest
 from django.test import Client
@@ -12,8 +9,9 @@ from django.urls import reverse
 from prep.bitacora.models import Entrada
 from prep.cuentas.models import Rol
 from prep.web.https import cliente_tras_proxies
-from tests.cuentas.ayudas import RAIZ, persona
+from tests.cuentas.ayudas import persona
 from tests.fabricas import CentroFactory
+from tests.test_cli import _prep
 
 CLAVE = "una contraseña larga de prueba"
 SITIO = "prep.instituto.mx"
@@ -101,16 +99,8 @@ def test_sin_proxy_https_directo_marca_las_cookies_y_http_las_deja(https):
         ("PREP_HSTS_SEGUNDOS", "un año", "«un año» no es un número entero"),
     ],
 )
-def test_una_configuracion_mala_se_dice_en_una_linea(variable, valor, mensaje):
-    entorno = {**os.environ, variable: valor}
-    resultado = subprocess.run(
-        [sys.executable, "-m", "prep.cli", "catalogo", "resumen"],
-        cwd=RAIZ,
-        env=entorno,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def test_una_configuracion_mala_se_dice_en_una_linea(variable, valor, mensaje, tmp_path):
+    resultado = _prep("catalogo", "resumen", cwd=tmp_path, **{variable: valor})
     assert resultado.returncode == 1
     (linea,) = resultado.stderr.strip().splitlines()
     assert linea.startswith(f"prep: configuración no válida: {variable}: {mensaje}")

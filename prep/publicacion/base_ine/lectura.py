@@ -382,8 +382,7 @@ def bases_del_zip(ruta: Path) -> Iterator[tuple[str, BaseResultados]]:
 
 def es_base_de_resultados(texto: str) -> bool:
     """True when the header names (ACTAS_ESPERADAS, …) appear where the layout puts them."""
-    lineas = texto.lstrip("\ufeff").splitlines()[: _LINEAS_ANTES_DEL_ENCABEZADO + 1]
-    return any("ACTAS_ESPERADAS" in linea.upper() for linea in lineas)
+    return _linea_de_nombres(texto) is not None
 
 
 def decodificar(contenido: bytes) -> str:
@@ -479,16 +478,27 @@ SEPARADORES = (",", "|", ";", "\t")
 _LINEAS_ANTES_DEL_ENCABEZADO = 10
 
 
+def _linea_de_nombres(texto: str) -> str | None:
+    """The line of the header names (the first with ACTAS_ESPERADAS), if it is where the layout
+    allows it: after at most `_LINEAS_ANTES_DEL_ENCABEZADO` lines. Only those lines are split
+    off the text, which may hold a national file."""
+    primeras = texto.lstrip("\ufeff").split("\n", _LINEAS_ANTES_DEL_ENCABEZADO + 1)
+    for linea in primeras[: _LINEAS_ANTES_DEL_ENCABEZADO + 1]:
+        if "ACTAS_ESPERADAS" in linea.upper():
+            return linea.rstrip("\r")
+    return None
+
+
 def separador(texto: str) -> str:
     """The file's cell separator: the one that makes ACTAS_ESPERADAS a cell of its own in the
     header names (line 4 or so); a comma when no line says."""
-    for linea in texto.lstrip("\ufeff").splitlines()[:_LINEAS_ANTES_DEL_ENCABEZADO]:
-        if "ACTAS_ESPERADAS" not in linea.upper():
-            continue
-        for candidato in SEPARADORES:
-            celdas = next(csv.reader([linea], delimiter=candidato), [])
-            if len(celdas) > 1 and "ACTAS_ESPERADAS" in {canonico(c) for c in celdas}:
-                return candidato
+    linea = _linea_de_nombres(texto)
+    if linea is None:
+        return ","
+    for candidato in SEPARADORES:
+        celdas = next(csv.reader([linea], delimiter=candidato), [])
+        if len(celdas) > 1 and "ACTAS_ESPERADAS" in {canonico(c) for c in celdas}:
+            return candidato
     return ","
 
 

@@ -276,7 +276,6 @@ def verificar(base: BaseResultados) -> Verificacion:
     participacion, sin_seccion = _detectar_participacion(publicado, totales)
     if sin_seccion is not None:
         config = replace(config, participacion_sin_seccion=sin_seccion)
-        totales.participacion_sin_seccion = sin_seccion
     convenciones = Convenciones(
         participacion=participacion,
         inconsistencias=inconsistencias,
@@ -390,9 +389,7 @@ def con_inconsistencia(anotaciones: frozenset[Anotacion], variante: Inconsistenc
 
 def totales_publicados(base: BaseResultados, config: ConfiguracionReglas) -> Totales:
     """The election's totals from every row's published verdict (`evaluacion_publicada`)."""
-    totales = Totales(
-        len(base.columnas_voto), participacion_sin_seccion=config.participacion_sin_seccion
-    )
+    totales = Totales(len(base.columnas_voto))
     for fila in base.filas:
         totales.sumar_acta(fila.acta, evaluacion_publicada(fila, config))
     return totales
@@ -403,19 +400,6 @@ def _recalculado(
 ) -> dict[str, int | Decimal | tuple[Decimal, ...]]:
     """The 13 header figures from the rows; participación gives every candidate the file's
     conventions leave open (R13, B4)."""
-    candidatos = _participaciones(
-        t.total_votos_c_cs,
-        t.total_votos_s_cs,
-        t.lista_nominal_actas_contabilizadas,
-        t.votos_sin_seccion,
-        t.lista_nominal_sin_seccion,
-    )
-    posibles = [
-        valor
-        for (especiales, sin_seccion), valor in candidatos.items()
-        if convenciones.participacion in (None, especiales)
-        and convenciones.participacion_sin_seccion in (None, sin_seccion)
-    ]
     return {
         "ACTAS_ESPERADAS": t.actas_esperadas,
         "ACTAS_REGISTRADAS": t.actas_registradas,
@@ -429,7 +413,13 @@ def _recalculado(
         "LISTA_NOMINAL_ACTAS_CONTABILIZADAS": t.lista_nominal_actas_contabilizadas,
         "TOTAL_VOTOS_C_CS": t.total_votos_c_cs,
         "TOTAL_VOTOS_S_CS": t.total_votos_s_cs,
-        "PORCENTAJE_PARTICIPACION_CIUDADANA": tuple(dict.fromkeys(posibles)),
+        "PORCENTAJE_PARTICIPACION_CIUDADANA": _posibles(
+            t.total_votos_c_cs,
+            t.total_votos_s_cs,
+            t.lista_nominal_actas_contabilizadas,
+            t,
+            convenciones,
+        ),
     }
 
 
@@ -465,15 +455,15 @@ def _notas_de_formato(encabezado: Mapping[str, str]) -> Iterable[str]:
 
 
 def _participaciones(
-    votos_c_cs: int, votos_s_cs: int, lista: int, votos_sin_seccion: int, lista_sin_seccion: int
+    votos_c_cs: int, votos_s_cs: int, lista: int, t: Totales
 ) -> dict[tuple[Participacion, bool], Decimal]:
     """PORCENTAJE_PARTICIPACION_CIUDADANA under each reading of R13 (with or without casillas
-    especiales) and of B4 (with or without the casillas without sección, which are never
-    especiales: their votes are in both totals, their lista nominal in `lista`)."""
+    especiales) and of B4 (with or without the rows' casillas without sección in `t`, which are
+    never especiales: their votes are in both totals, their lista nominal in `lista`)."""
     candidatos = {}
     for sin_seccion in (True, False):
-        quitar_votos = 0 if sin_seccion else votos_sin_seccion
-        quitar_lista = 0 if sin_seccion else lista_sin_seccion
+        quitar_votos = 0 if sin_seccion else t.votos_sin_seccion
+        quitar_lista = 0 if sin_seccion else t.lista_nominal_sin_seccion
         for especiales, votos in (
             (Participacion.CON_ESPECIALES, votos_c_cs),
             (Participacion.SIN_ESPECIALES, votos_s_cs),
@@ -482,6 +472,23 @@ def _participaciones(
                 votos - quitar_votos, lista - quitar_lista
             )
     return candidatos
+
+
+def _posibles(
+    votos_c_cs: int, votos_s_cs: int, lista: int, t: Totales, convenciones: Convenciones
+) -> tuple[Decimal, ...]:
+    """The distinct participaciones (`_participaciones`) under the readings the file's
+    conventions leave open."""
+    return tuple(
+        dict.fromkeys(
+            valor
+            for (especiales, sin_seccion), valor in _participaciones(
+                votos_c_cs, votos_s_cs, lista, t
+            ).items()
+            if convenciones.participacion in (None, especiales)
+            and convenciones.participacion_sin_seccion in (None, sin_seccion)
+        )
+    )
 
 
 def _hay_sin_seccion(t: Totales) -> bool:
@@ -498,8 +505,7 @@ def _detectar_participacion(
         int(publicado["TOTAL_VOTOS_C_CS"]),
         int(publicado["TOTAL_VOTOS_S_CS"]),
         int(publicado["LISTA_NOMINAL_ACTAS_CONTABILIZADAS"]),
-        t.votos_sin_seccion,
-        t.lista_nominal_sin_seccion,
+        t,
     )
     aciertos = [
         lectura
@@ -599,18 +605,9 @@ def _porcentajes_propios(
     p = publicado
     esperadas = int(p["ACTAS_ESPERADAS"])
     lista = int(p["LISTA_NOMINAL_ACTAS_CONTABILIZADAS"])
-    opciones = [
-        valor
-        for (especiales, sin_seccion), valor in _participaciones(
-            int(p["TOTAL_VOTOS_C_CS"]),
-            int(p["TOTAL_VOTOS_S_CS"]),
-            lista,
-            t.votos_sin_seccion,
-            t.lista_nominal_sin_seccion,
-        ).items()
-        if convenciones.participacion in (None, especiales)
-        and convenciones.participacion_sin_seccion in (None, sin_seccion)
-    ]
+    opciones = _posibles(
+        int(p["TOTAL_VOTOS_C_CS"]), int(p["TOTAL_VOTOS_S_CS"]), lista, t, convenciones
+    )
     return (
         p["PORCENTAJE_ACTAS_CAPTURADAS"] == porcentaje(int(p["ACTAS_CAPTURADAS"]), esperadas)
         and p["PORCENTAJE_ACTAS_CONTABILIZADAS"]
